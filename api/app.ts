@@ -1,0 +1,114 @@
+/** The Express facade: middleware in contract order, then the routes, then the one error handler. */
+import type { Client, Connection } from '@temporalio/client';
+import express, { type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
+import type { BlobStore } from '../activities/blobs/store.js';
+import type { Logger } from '../platform/logger.js';
+import type { Tenancy } from '../platform/tenancy.js';
+import { Characters } from './characters.js';
+import { localsOf } from './context.js';
+import { ApiError, toApiError } from './errors.js';
+import { accessLog } from './middleware/access-log.js';
+import { ApiMetrics } from './metrics.js';
+import { docsRoute, openApiRoute } from './openapi.js';
+import { authenticate } from './middleware/auth.js';
+import { requestId } from './middleware/request-id.js';
+import { checkVersionHeader } from './middleware/version.js';
+import { accountRoutes } from './routes/account.js';
+import { characterRoutes } from './routes/characters.js';
+import { fileRoutes } from './routes/files.js';
+import { healthRoutes } from './routes/health.js';
+import { UrlSigner } from './signing.js';
+import { IdempotencyKeys } from './idempotency.js';
+import { idempotent } from './middleware/idempotency.js';
+import { methodNotAllowed } from './middleware/method-not-allowed.js';
+import { rateLimiter } from './middleware/rate-limit.js';
+import type { BucketName, BucketPolicy } from './rate-limit/buckets.js';
+import type { BucketStore } from './rate-limit/token-bucket.js';
+
+export interface AppDeps {
+  client: Client;
+  connection: Connection;
+  tenancy: Tenancy;
+  blobs: BlobStore;
+  namespace: string;
+  taskQueue: string;
+  fileUrlSecret: string;
+  fileUrlTtlSeconds: number;
+  /** Absolute base of file URLs; without it, the request's own host is used. */
+  publicUrl?: string;
+  log: Logger;
+  /** How long an API-key lookup is trusted before asking Temporal again. */
+  authCacheMs?: number;
+  bucketStore: BucketStore;
+  buckets: Record<BucketName, BucketPolicy>;
+}
+
+const BODY_LIMIT = '64kb';
+
+const requireJson: RequestHandler = (req, _res, next) => {
+  const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
+  if (hasBody && !req.is('application/json')) {
+    throw new ApiError(400, 'parameter_invalid', 'Request bodies must be JSON: send Content-Type: application/json.', 'Content-Type');
+  }
+  next();
+};
+
+const bodyErrors: ErrorRequestHandler = (err, _req, _res, next) => {
+  const type = (err as { type?: string }).type;
+  if (type === 'entity.parse.failed') return next(new ApiError(400, 'invalid_json', 'The request body is not valid JSON.'));
+  if (type === 'entity.too.large') return next(new ApiError(413, 'payload_too_large', `The request body is larger than ${BODY_LIMIT}.`));
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
+    return next(new ApiError(400, 'parameter_invalid', 'Request bodies must be UTF-8 JSON.', 'Content-Type'));
+  }
+  next(err);
+};
+
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+
+  const signer = new UrlSigner(deps.fileUrlSecret, deps.fileUrlTtlSeconds);
+  const characters = new Characters(deps.client, deps.taskQueue);
+  const baseUrl = (req: Request) => deps.publicUrl?.replace(/\/+$/, '') ?? `${req.protocol}://${req.get('host')}`;
+
+  const metrics = new ApiMetrics();
+  app.use(requestId);
+  app.use(accessLog(deps.log));
+  app.use(metrics.middleware);
+  app.get('/metrics', metrics.endpoint);
+  app.get('/openapi.json', openApiRoute);
+  app.get('/docs', docsRoute);
+  app.use(methodNotAllowed);
+  app.use(healthRoutes({ connection: deps.connection, namespace: deps.namespace, taskQueue: deps.taskQueue }));
+  app.use(checkVersionHeader);
+  app.use(fileRoutes(deps.blobs, signer));
+  app.use(requireJson, express.json({ limit: BODY_LIMIT, strict: true }), bodyErrors);
+  app.use('/v1', authenticate(deps.tenancy, deps.authCacheMs));
+  const keys = new IdempotencyKeys(deps.client, deps.taskQueue);
+  app.use(
+    characterRoutes({
+      characters,
+      signer,
+      baseUrl,
+      limit: rateLimiter(deps.bucketStore, deps.buckets, deps.log),
+      idempotent: (options) => idempotent(keys, deps.log, options),
+    }),
+  );
+  app.use(accountRoutes(deps.tenancy));
+
+  app.use((req, _res) => {
+    throw new ApiError(404, 'resource_not_found', `Unrecognized request URL (${req.method} ${req.path}).`);
+  });
+  app.use(((err, req, res, _next) => {
+    const apiError = toApiError(err);
+    const { requestId: id, teamId } = localsOf(res);
+    const where = { requestId: id, teamId, route: `${req.method} ${req.path}`, status: apiError.status };
+    if (apiError.status === 500) deps.log.error({ ...where, err }, 'request failed');
+    else if (apiError.status > 500) deps.log.warn({ ...where, reason: apiError.message }, 'request refused: backend unavailable');
+    if (res.headersSent) return res.destroy();
+    res.status(apiError.status).json(apiError.body(id));
+  }) as ErrorRequestHandler);
+  return app;
+}

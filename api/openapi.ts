@@ -1,0 +1,155 @@
+/**
+ * The OpenAPI 3.1 document, generated from the zod schemas the routes validate with (api/schemas.ts)
+ * by zod's own JSON Schema output,
+ * served at /openapi.json, with a plain reference page at /docs.
+ */
+import type { RequestHandler } from 'express';
+import { z } from 'zod';
+import { DEFAULT_VERSION } from '../domain/versions.js';
+import {
+  balanceSchema,
+  characterListSchema,
+  characterResourceSchema,
+  createBodySchema,
+  deletedCharacterSchema,
+  errorSchema,
+  eventListSchema,
+  eventsQuerySchema,
+  listQuerySchema,
+  patchBodySchema,
+  regenerateBodySchema,
+  resynthesizeBodySchema,
+} from './schemas.js';
+
+type JsonSchema = Record<string, unknown>;
+
+/** OpenAPI 3.1 schemas are JSON Schema 2020-12, which zod emits itself. */
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'output'): JsonSchema {
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as JsonSchema;
+  return rest;
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: JsonSchema, description: string) => ({ description, content: { 'application/json': { schema } } });
+
+const HEADERS = [
+  { name: 'Aurous-Version', in: 'header', required: false, schema: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } },
+  { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', minLength: 1, maxLength: 256 } },
+];
+const ID = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+
+function queryParameters(schema: z.ZodObject): object[] {
+  const { properties = {}, required = [] } = jsonSchema(schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
+  return Object.entries(properties).map(([name, property]) => ({ name, in: 'query', required: required.includes(name), schema: property }));
+}
+
+interface Operation {
+  summary: string;
+  path?: boolean;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  ok: [number, JsonSchema];
+  errors: number[];
+}
+
+function operation({ summary, path, query, body, ok: [status, ok], errors }: Operation): object {
+  return {
+    summary,
+    security: [{ ApiKey: [] }],
+    parameters: [...(path ? [ID] : []), ...(query ? queryParameters(query) : []), ...HEADERS],
+    ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(body, 'input') } } } } : {}),
+    responses: {
+      [status]: json(ok, summary),
+      ...Object.fromEntries([401, 429, ...errors].map((code) => [code, json(ref('Error'), `Error ${code}: see the error table`)])),
+    },
+  };
+}
+
+function build(): object {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Aurous characters API',
+      version: DEFAULT_VERSION,
+      description: 'Characters with reference images in canonical poses, synthesized by durable Temporal workflows. JSON in and out; errors in one envelope.',
+    },
+    components: {
+      securitySchemes: { ApiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' } },
+      schemas: { Character: jsonSchema(characterResourceSchema), Error: jsonSchema(errorSchema) },
+    },
+    paths: {
+      '/v1/characters': {
+        post: operation({ summary: 'Create a character (synthesize flow, 4 credits)', body: createBodySchema, ok: [201, ref('Character')], errors: [400, 402, 409, 413] }),
+        get: operation({ summary: 'List characters, newest first', query: listQuerySchema, ok: [200, jsonSchema(characterListSchema)], errors: [400] }),
+      },
+      '/v1/characters/{id}': {
+        get: operation({ summary: 'Get a character (the poll target)', path: true, ok: [200, ref('Character')], errors: [404] }),
+        patch: operation({ summary: 'Update name and attributes (free)', path: true, body: patchBodySchema, ok: [200, ref('Character')], errors: [400, 404, 409, 413] }),
+        delete: operation({ summary: 'Delete a character', path: true, ok: [200, jsonSchema(deletedCharacterSchema)], errors: [404, 409] }),
+      },
+      '/v1/characters/{id}/save': {
+        post: operation({ summary: 'Save: reviewing → ready (free)', path: true, ok: [200, ref('Character')], errors: [400, 404, 409] }),
+      },
+      '/v1/characters/{id}/refs/regenerate': {
+        post: operation({ summary: 'Regenerate one pose (1 credit)', path: true, body: regenerateBodySchema, ok: [200, ref('Character')], errors: [400, 402, 404, 409] }),
+      },
+      '/v1/characters/{id}/resynthesize': {
+        post: operation({ summary: 'Resynthesize all four poses (4 credits)', path: true, body: resynthesizeBodySchema, ok: [200, ref('Character')], errors: [400, 402, 404, 409] }),
+      },
+      '/v1/characters/{id}/events': {
+        get: operation({ summary: "The character's audit trail, oldest first", path: true, query: eventsQuerySchema, ok: [200, jsonSchema(eventListSchema)], errors: [400, 404] }),
+      },
+      '/v1/balance': { get: operation({ summary: "The team's credits", ok: [200, jsonSchema(balanceSchema)], errors: [] }) },
+      '/v1/files/{key}': {
+        get: {
+          summary: 'A ref image, by the signed URL found in refs[].url (no API key)',
+          parameters: [
+            { name: 'key', in: 'path', required: true, schema: { type: 'string' } },
+            { name: 'expires', in: 'query', required: true, schema: { type: 'string' } },
+            { name: 'sig', in: 'query', required: true, schema: { type: 'string' } },
+          ],
+          responses: {
+            200: { description: 'The image', content: { 'image/png': { schema: { type: 'string', contentMediaType: 'image/png' } } } },
+            403: json(ref('Error'), 'Error 403: bad or expired URL'),
+            404: json(ref('Error'), 'Error 404: the file no longer exists'),
+          },
+        },
+      },
+    },
+  };
+}
+
+let cached: object | undefined;
+
+/** The document, built once per process. */
+export function openApiDocument(): object {
+  cached ??= build();
+  return cached;
+}
+
+export const openApiRoute: RequestHandler = (_req, res) => {
+  res.json(openApiDocument());
+};
+
+const escape = (text: unknown) => String(text ?? '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+/** A readable reference page rendered from the document: no scripts, no external assets. */
+export const docsRoute: RequestHandler = (_req, res) => {
+  const doc = openApiDocument() as { info: { title: string; description: string; version: string }; paths: Record<string, Record<string, any>>; components: { schemas: Record<string, unknown> } };
+  const sections = Object.entries(doc.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, op]) => {
+      const params = (op.parameters ?? []).map((p: any) => `<li><code>${escape(p.name)}</code> (${escape(p.in)}${p.required ? ', required' : ''})</li>`).join('');
+      const requestBody = op.requestBody ? `<h4>Body</h4><pre>${escape(JSON.stringify(op.requestBody.content['application/json'].schema, null, 2))}</pre>` : '';
+      const responses = Object.entries(op.responses)
+        .map(([code, r]: [string, any]) => `<li><b>${escape(code)}</b> ${escape(r.description)}</li>`)
+        .join('');
+      return `<section><h3><code>${method.toUpperCase()} ${escape(path)}</code></h3><p>${escape(op.summary)}</p>${params ? `<h4>Parameters</h4><ul>${params}</ul>` : ''}${requestBody}<h4>Responses</h4><ul>${responses}</ul></section>`;
+    }),
+  );
+  const schemas = Object.entries(doc.components.schemas)
+    .map(([name, schema]) => `<section><h3 id="${escape(name)}">${escape(name)}</h3><pre>${escape(JSON.stringify(schema, null, 2))}</pre></section>`)
+    .join('');
+  res.type('html').send(
+    `<!doctype html><html><head><meta charset="utf-8"><title>${escape(doc.info.title)}</title><style>body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em}pre{background:#f4f4f4;padding:.8em;overflow:auto}section{border-top:1px solid #ddd;padding:.5em 0}</style></head><body><h1>${escape(doc.info.title)}</h1><p>${escape(doc.info.description)}</p><p>Version ${escape(doc.info.version)} · <a href="/openapi.json">openapi.json</a></p><h2>Routes</h2>${sections.join('')}<h2>Schemas</h2>${schemas}</body></html>`,
+  );
+};

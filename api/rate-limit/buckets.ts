@@ -1,0 +1,32 @@
+/** The rate-limit buckets of CONTRACT.md §1, declared once; a deployment may override them. */
+import { z } from 'zod';
+
+export const BUCKET_NAMES = ['characters_get', 'characters_post', 'characters_synthesize'] as const;
+export type BucketName = (typeof BUCKET_NAMES)[number];
+
+export interface BucketPolicy {
+  sustainedPerMinute: number;
+  burst: number;
+}
+
+export const DEFAULT_BUCKETS: Record<BucketName, BucketPolicy> = {
+  characters_get: { sustainedPerMinute: 120, burst: 240 },
+  characters_post: { sustainedPerMinute: 30, burst: 60 },
+  characters_synthesize: { sustainedPerMinute: 6, burst: 12 },
+};
+
+const overrideSchema = z.partialRecord(
+  z.enum(BUCKET_NAMES),
+  z.strictObject({ sustained_per_minute: z.number().positive(), burst: z.number().int().positive() }),
+);
+
+/** The table with a deployment's overrides, given as JSON: `{"characters_synthesize":{"sustained_per_minute":600,"burst":1000}}`. */
+export function bucketsWith(overridesJson: string | undefined): Record<BucketName, BucketPolicy> {
+  if (!overridesJson) return DEFAULT_BUCKETS;
+  const overrides = overrideSchema.parse(JSON.parse(overridesJson));
+  const table = { ...DEFAULT_BUCKETS };
+  for (const [name, value] of Object.entries(overrides)) {
+    if (value) table[name as BucketName] = { sustainedPerMinute: value.sustained_per_minute, burst: value.burst };
+  }
+  return table;
+}

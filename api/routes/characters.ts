@@ -1,0 +1,107 @@
+/** The character routes of CONTRACT.md §3: each parses, calls one use case, sends the result. */
+import { type Request, type RequestHandler, type Response, Router } from 'express';
+import type { Characters } from '../characters.js';
+import type { RateLimiter } from '../middleware/rate-limit.js';
+import { noQuery } from '../middleware/no-query.js';
+import { callOf } from '../context.js';
+import { ApiError } from '../errors.js';
+import { presentCharacter } from '../present.js';
+import {
+  createBodySchema,
+  emptyBodySchema,
+  eventsQuerySchema,
+  listQuerySchema,
+  parse,
+  patchBodySchema,
+  regenerateBodySchema,
+  resynthesizeBodySchema,
+} from '../schemas.js';
+import type { UrlSigner } from '../signing.js';
+
+export interface CharacterRouteDeps {
+  characters: Characters;
+  signer: UrlSigner;
+  baseUrl: (req: Request) => string;
+  limit: RateLimiter;
+  idempotent: (options?: { mintsCharacter?: boolean }) => RequestHandler;
+}
+
+export function characterRoutes({ characters, signer, baseUrl, limit, idempotent }: CharacterRouteDeps): Router {
+  const router = Router();
+  const get = limit('characters_get');
+  const post = [limit('characters_post'), noQuery, idempotent()];
+  const synthesize = [limit('characters_synthesize'), noQuery, idempotent()];
+  const send = (req: Request, res: Response, status: number, character: Parameters<typeof presentCharacter>[0]) =>
+    res.status(status).json(presentCharacter(character, signer, baseUrl(req)));
+
+  router.post('/v1/characters', limit('characters_synthesize'), noQuery, idempotent({ mintsCharacter: true }), async (req, res) => {
+    if (req.body && typeof req.body === 'object' && 'upload_ids' in req.body) {
+      throw new ApiError(
+        400,
+        'parameter_invalid_combination',
+        'The upload flow (upload_ids) is not served yet. Send generate: true without upload_ids to synthesize the character.',
+        'upload_ids',
+      );
+    }
+    const body = parse(createBodySchema, req.body);
+    const character = await characters.create(callOf(res), {
+      name: body.name,
+      attributes: body.attributes ?? null,
+      clientReferenceId: body.client_reference_id ?? null,
+    });
+    send(req, res, 201, character);
+  });
+
+  router.get('/v1/characters', get, async (req, res) => {
+    const query = parse(listQuerySchema, req.query);
+    const page = await characters.list(callOf(res), { limit: query.limit, startingAfter: query.starting_after, status: query.status });
+    res.json({
+      object: 'list',
+      data: page.data.map((c) => presentCharacter(c, signer, baseUrl(req))),
+      has_more: page.hasMore,
+      next_cursor: page.hasMore ? page.data.at(-1)!.id : null,
+    });
+  });
+
+  router.get('/v1/characters/:id', get, noQuery, async (req, res) => {
+    send(req, res, 200, await characters.get(callOf(res), idOf(req)));
+  });
+
+  router.get('/v1/characters/:id/events', get, async (req, res) => {
+    const query = parse(eventsQuerySchema, req.query);
+    const page = await characters.events(callOf(res), idOf(req), { limit: query.limit, startingAfter: query.starting_after });
+    res.json({ object: 'list', data: page.data, has_more: page.hasMore, next_cursor: page.hasMore ? page.data.at(-1)!.id : null });
+  });
+
+  router.patch('/v1/characters/:id', ...post, async (req, res) => {
+    const body = parse(patchBodySchema, req.body);
+    send(req, res, 200, await characters.update(callOf(res), idOf(req), { name: body.name, attributes: body.attributes }));
+  });
+
+  router.post('/v1/characters/:id/save', ...post, async (req, res) => {
+    parse(emptyBodySchema, req.body);
+    send(req, res, 200, await characters.save(callOf(res), idOf(req)));
+  });
+
+  router.post('/v1/characters/:id/refs/regenerate', ...synthesize, async (req, res) => {
+    const body = parse(regenerateBodySchema, req.body);
+    send(req, res, 200, await characters.regenerateRef(callOf(res), idOf(req), body.pose, body.prompt_override));
+  });
+
+  router.post('/v1/characters/:id/resynthesize', ...synthesize, async (req, res) => {
+    parse(resynthesizeBodySchema, req.body);
+    send(req, res, 200, await characters.resynthesize(callOf(res), idOf(req)));
+  });
+
+  router.delete('/v1/characters/:id', ...post, async (req, res) => {
+    parse(emptyBodySchema, req.body);
+    const result = await characters.delete(callOf(res), idOf(req));
+    res.json({ id: result.id, object: 'character', deleted: true });
+  });
+
+  return router;
+}
+
+function idOf(req: Request): string {
+  return String(req.params.id);
+}

@@ -1,0 +1,159 @@
+/** The wire shapes of requests, validated with zod; `parse` turns a failure into the contract's 400. */
+import { z } from 'zod';
+import { POSES, STATUSES } from '../domain/character.js';
+import { CHARACTER_ID_PATTERN } from '../domain/ids.js';
+import { ApiError } from './errors.js';
+
+const text = (max: number) => z.string().max(max);
+
+export const attributesSchema = z.strictObject({
+  gender: text(200).optional(),
+  age: z.number().int().min(0).max(150).optional(),
+  ethnicity: text(200).optional(),
+  hair_color: text(200).optional(),
+  hair_style: text(200).optional(),
+  eye_color: text(200).optional(),
+  body_type: text(200).optional(),
+  additional_details: text(1000).optional(),
+});
+
+export const characterIdSchema = z.string().regex(CHARACTER_ID_PATTERN);
+
+export const createBodySchema = z.strictObject({
+  name: z.string().min(1).max(80),
+  generate: z.literal(true),
+  attributes: attributesSchema.nullable().optional(),
+  client_reference_id: text(200).nullable().optional(),
+});
+
+/** PATCH: a strict whitelist; any other field is refused, never silently ignored. */
+export const patchBodySchema = z.strictObject({
+  name: z.string().min(1).max(80).optional(),
+  attributes: attributesSchema.nullable().optional(),
+});
+
+export const regenerateBodySchema = z.strictObject({
+  pose: z.enum(POSES),
+  prompt_override: text(1000).optional(),
+});
+
+export const resynthesizeBodySchema = z.strictObject({
+  force_all: z.boolean().optional(),
+});
+
+export const emptyBodySchema = z.strictObject({});
+
+export const listQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  starting_after: characterIdSchema.optional(),
+  status: z.enum(STATUSES.filter((s) => s !== 'deleted') as [string, ...string[]]).optional(),
+});
+
+export const eventsQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  starting_after: z.string().regex(/^evt_\d+_\d+$/).optional(),
+});
+
+function describeIssue(issue: z.core.$ZodIssue, param: string): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return `${param} must be ${article(issue.expected)}.`;
+    case 'too_small':
+      return issue.origin === 'string' ? `${param} must be at least ${issue.minimum} character${issue.minimum === 1 ? '' : 's'} long.` : `${param} must be at least ${issue.minimum}.`;
+    case 'too_big':
+      return issue.origin === 'string' ? `${param} must be at most ${issue.maximum} characters long.` : `${param} must be at most ${issue.maximum}.`;
+    case 'invalid_value':
+      return `${param} must be one of: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}.`;
+    case 'invalid_format':
+      return `${param} is not a valid ${param === 'starting_after' || param === 'id' ? 'character id (char_…)' : issue.format}.`;
+    default:
+      return `${param} is invalid: ${issue.message}.`;
+  }
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+/** Validates `input` against `schema`, or throws the 400 that names the first offending field. */
+export function parse<T extends z.ZodType>(schema: T, input: unknown, prefix = ''): z.output<T> {
+  const result = schema.safeParse(input ?? {}, { reportInput: true });
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys.map((k) => (path ? `${path}.${k}` : k));
+    return fail(
+      new ApiError(400, 'parameter_unknown', `Unknown parameter${keys.length > 1 ? 's' : ''}: ${keys.join(', ')}. ${path ? '' : 'Remove them; they are not part of this request.'}`.trim(), keys[0]),
+    );
+  }
+  if ('input' in issue && issue.input === undefined) {
+    return fail(new ApiError(400, 'parameter_missing', `${path || 'body'} is required.`, path || undefined));
+  }
+  if (issue.code === 'invalid_type' && !path) {
+    return fail(new ApiError(400, 'parameter_invalid', 'The request body must be a JSON object.'));
+  }
+  return fail(new ApiError(400, 'parameter_invalid', describeIssue(issue, path), path));
+}
+
+function fail(error: ApiError): never {
+  throw error;
+}
+
+// Responses: what the routes send, declared for the OpenAPI document (api/openapi.ts).
+export const characterResourceSchema = z.object({
+  id: z.string().regex(CHARACTER_ID_PATTERN),
+  object: z.literal('character'),
+  name: z.string(),
+  status: z.enum(STATUSES),
+  refs: z.array(z.object({ pose: z.enum(POSES), url: z.url() })),
+  created_at: z.iso.datetime(),
+  updated_at: z.iso.datetime(),
+  client_reference_id: z.string().nullable(),
+  attributes: attributesSchema.nullable(),
+  error_message: z.string().nullable(),
+  aurous_version: z.string(),
+});
+
+export const characterListSchema = z.object({
+  object: z.literal('list'),
+  data: z.array(characterResourceSchema),
+  has_more: z.boolean(),
+  next_cursor: z.string().nullable(),
+});
+
+export const deletedCharacterSchema = z.object({ id: z.string(), object: z.literal('character'), deleted: z.literal(true) });
+
+export const balanceSchema = z.object({ object: z.literal('balance'), credits: z.number().int() });
+
+export const eventSchema = z.object({
+  id: z.string(),
+  type: z.enum([
+    'character.created',
+    'character.pose_generated',
+    'character.pose_failed',
+    'character.pose_cancelled',
+    'character.saved',
+    'character.ref_regenerated',
+    'character.resynthesized',
+    'character.updated',
+    'character.deleted',
+    'credits.debited',
+    'credits.refunded',
+  ]),
+  created_at: z.iso.datetime(),
+  request_id: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()),
+});
+
+export const eventListSchema = z.object({ object: z.literal('list'), data: z.array(eventSchema), has_more: z.boolean(), next_cursor: z.string().nullable() });
+
+export const errorSchema = z.object({
+  error: z.object({
+    type: z.enum(['invalid_request_error', 'authentication_error', 'rate_limit_error', 'api_error']),
+    code: z.string(),
+    message: z.string(),
+    param: z.string().optional(),
+    request_id: z.string(),
+  }),
+});

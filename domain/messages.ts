@@ -1,0 +1,103 @@
+/**
+ * The messages each workflow accepts. Defined once; the workflows wire handlers to them and the API
+ * sends them. Updates, not signals: every HTTP call needs a synchronous answer (the new resource, or
+ * a 4xx for a wrong state), and an Update gives exactly that, atomically.
+ */
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { Attributes, Character, Pose } from './character.js';
+
+/** Every message names the team that sends it: another team's call is refused as not found. */
+export interface Caller {
+  teamId: string;
+  requestId: string;
+}
+
+export interface RegenerateRefInput extends Caller {
+  pose: Pose;
+  promptOverride?: string;
+}
+export interface UpdateInput extends Caller {
+  name?: string;
+  /** `undefined` keeps the attributes; `null` clears them; an object replaces them whole. */
+  attributes?: Attributes | null;
+}
+export interface DeleteResult {
+  id: string;
+  deleted: true;
+}
+
+export const createCharacter = defineUpdate<Character, [Caller]>('create');
+export const regenerateRef = defineUpdate<Character, [RegenerateRefInput]>('regenerateRef');
+export const resynthesize = defineUpdate<Character, [Caller]>('resynthesize');
+export const save = defineUpdate<Character, [Caller]>('save');
+export const update = defineUpdate<Character, [UpdateInput]>('update');
+export const deleteCharacter = defineUpdate<DeleteResult, [Caller]>('delete');
+export const getCharacter = defineQuery<Character>('character');
+/** For audits: the poses this character delivered, which its team must have paid for exactly. */
+export const getAccounting = defineQuery<{ teamId: string; delivered: number }>('accounting');
+
+// The team: its credit ledger and API version pin.
+export interface LedgerEntry {
+  /** Idempotency of the ledger: an entry id is applied at most once. */
+  entryId: string;
+  amount: number;
+  characterId?: string;
+  reason: string;
+}
+export interface RefundEntry extends LedgerEntry {
+  /** The debit this returns credits of; a refund never returns more than that debit took. */
+  debitId: string;
+}
+export interface DebitResult {
+  applied: boolean;
+  /** Credits taken (0 when refused). */
+  amount: number;
+  /** The balance after. */
+  credits: number;
+}
+export interface RefundResult {
+  refunded: number;
+  credits: number;
+}
+export interface Team {
+  teamId: string;
+  name: string;
+  version: string | null;
+  credits: number;
+  createdAt: string;
+}
+
+export const debitCredits = defineUpdate<DebitResult, [LedgerEntry]>('debit');
+export const refundCredits = defineUpdate<RefundResult, [RefundEntry]>('refund');
+export const grantCredits = defineUpdate<number, [LedgerEntry]>('grant');
+export const getTeam = defineQuery<Team>('team');
+
+// An API key: only its hash names the workflow.
+export interface ApiKeyRecord {
+  teamId: string;
+  revoked: boolean;
+  createdAt: string;
+}
+export const revokeApiKey = defineUpdate<ApiKeyRecord, []>('revoke');
+export const getApiKey = defineQuery<ApiKeyRecord>('apiKey');
+
+// An Idempotency-Key of a team: see workflows/idempotency.ts.
+export interface IdempotencyClaim {
+  /** SHA-256 of the route and the canonical JSON body. */
+  fingerprint: string;
+  requestId: string;
+  /** The operation id this request would use if it is the first (a fresh character id for a create). */
+  proposedOperationId: string;
+}
+export interface StoredResponse {
+  status: number;
+  body: string;
+}
+export type ClaimResult =
+  | { kind: 'proceed'; generation: number; operationId: string }
+  | { kind: 'replay'; response: StoredResponse }
+  | { kind: 'conflict' };
+
+export const claimIdempotencyKey = defineUpdate<ClaimResult, [IdempotencyClaim]>('claim');
+export const completeIdempotentRequest = defineUpdate<StoredResponse, [{ generation: number; response: StoredResponse }]>('complete');
+export const releaseIdempotencyKey = defineUpdate<void, [{ generation: number }]>('release');

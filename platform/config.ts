@@ -1,0 +1,90 @@
+/** Typed configuration from the environment, validated at start-up, with defaults that run. */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+const rate = z.coerce.number().min(0).max(1);
+const port = z.coerce.number().int().min(0).max(65535);
+
+const schema = z.object({
+  DATA_DIR: z.string().default('data'),
+  BLOB_DIR: z.string().optional(),
+  TEMPORAL_ADDRESS: z.string().optional(),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('characters'),
+  TEMPORAL_CLI_PATH: z.string().optional(),
+  TEMPORAL_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  API_HOST: z.string().default('127.0.0.1'),
+  API_PORT: port.default(3000),
+  PUBLIC_URL: z.url().optional(),
+  FILE_URL_SECRET: z.string().min(32).optional(),
+  FILE_URL_TTL_SECONDS: z.coerce.number().int().positive().default(24 * 3600),
+  INFERENCE_BACKEND: z.enum(['renderer', 'openai']).default('renderer'),
+  RENDERER_LATENCY_MS: z.coerce.number().int().min(0).default(1000),
+  RENDERER_TRANSIENT_FAILURE_RATE: rate.default(0),
+  RENDERER_PERMANENT_FAILURE_RATE: rate.default(0),
+  RENDERER_HANG_RATE: rate.default(0),
+  GENERATION_TIMEOUT_MS: z.coerce.number().int().positive().default(300_000),
+  RENDERER_SIZE: z.coerce.number().int().min(64).max(2048).default(320),
+  OPENAI_BASE_URL: z.url().default('https://api.openai.com'),
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_MODEL: z.string().default('gpt-image-1'),
+  OPENAI_IMAGE_SIZE: z.string().default('1024x1024'),
+  OPENAI_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000),
+  /** host:port of the worker's Prometheus endpoint; empty disables it. */
+  WORKER_METRICS_ADDRESS: z.string().default('127.0.0.1:9464'),
+  /** A prebuilt workflow bundle (npm run build:workflows); without it the worker bundles at start. */
+  WORKFLOW_BUNDLE: z.string().optional(),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(1000),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().default(100),
+  RATE_LIMIT_STORE: z.enum(['memory', 'redis']).default('memory'),
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  /** JSON overrides of the bucket table, e.g. {"characters_synthesize":{"sustained_per_minute":600,"burst":1000}}. */
+  RATE_LIMITS: z.string().optional(),
+  DEV_TEAM_CREDITS: z.coerce.number().int().min(0).default(100),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export interface Config extends Env {
+  temporalAddress: string;
+  blobDir: string;
+  fileUrlSecret: string;
+}
+
+/** Reads and validates the environment; a bad value stops the process with the variable's name. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`Invalid configuration:\n${problems}`);
+  }
+  const e = parsed.data;
+  if (e.INFERENCE_BACKEND === 'openai' && !e.OPENAI_API_KEY) throw new Error('Invalid configuration:\n  OPENAI_API_KEY: required when INFERENCE_BACKEND=openai');
+  const dataDir = resolve(e.DATA_DIR);
+  return {
+    ...e,
+    DATA_DIR: dataDir,
+    temporalAddress: e.TEMPORAL_ADDRESS ?? `127.0.0.1:${e.TEMPORAL_PORT}`,
+    blobDir: resolve(e.BLOB_DIR ?? join(dataDir, 'blobs')),
+    fileUrlSecret: e.FILE_URL_SECRET ?? localSecret(dataDir),
+  };
+}
+
+/**
+ * Without FILE_URL_SECRET, one secret is made once and kept in the data folder, so signed URLs
+ * survive a restart. Several API replicas on different machines must share FILE_URL_SECRET.
+ */
+function localSecret(dataDir: string): string {
+  const path = join(dataDir, 'file-url-secret');
+  mkdirSync(dataDir, { recursive: true });
+  try {
+    writeFileSync(path, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  return readFileSync(path, 'utf8').trim();
+}

@@ -1,0 +1,328 @@
+/**
+ * `npm run bench [-- --quick]`: what the backend exists for, measured as ratios side by side in
+ * one run on this machine (absolute times drift on a shared machine; ratios less so). Starts its
+ * own Temporal dev server, worker and API on loopback, plus the baselines; prints a table and
+ * writes results/bench(-quick).{json,md}. Numbers are reported, never asserted.
+ */
+import { execSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import autocannon from 'autocannon';
+import { FlowProducer, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+import { getCharacter, update } from '../domain/messages.js';
+import { Tenancy } from '../platform/tenancy.js';
+import { Cluster, Managed } from './support/cluster.js';
+
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+const quick = values.quick;
+const root = fileURLToPath(new URL('..', import.meta.url));
+const say = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
+const UNLIMITED = JSON.stringify(Object.fromEntries(['characters_get', 'characters_post', 'characters_synthesize'].map((b) => [b, { sustained_per_minute: 1e9, burst: 1e9 }])));
+const SIZES = quick
+  ? { fanOut: 5, fanOutLatency: 200, overhead: 10, readSeconds: 1, readConcurrency: [1, 8], writes: 12, writeConcurrency: 4, updateSeconds: 1, scale: 60, transitions: 200, cacheSizes: [50], touched: 40 }
+  : { fanOut: 24, fanOutLatency: 1000, overhead: 100, readSeconds: 5, readConcurrency: [1, 8, 32], writes: 200, writeConcurrency: 16, updateSeconds: 5, scale: 10_000, transitions: 5_000, cacheSizes: [100, 1000, 5000], touched: 5000 };
+
+type Row = { measure: string; value: string; note?: string };
+const rows: Row[] = [];
+const record = (measure: string, value: string | number, note?: string) => {
+  rows.push({ measure, value: String(value), note });
+  say(`${measure}: ${value}${note ? ` (${note})` : ''}`);
+};
+
+function pct(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+
+async function pool<T>(items: T[], concurrency: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      await work(items[index]!, index);
+    }
+  }));
+}
+
+class Api {
+  constructor(readonly url: string, readonly key: string) {}
+  async call(method: string, path: string, body?: unknown): Promise<any> {
+    const response = await fetch(`${this.url}${path}`, {
+      method,
+      headers: { 'X-Api-Key': this.key, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const json = await response.json();
+    if (response.status >= 400) throw new Error(`${method} ${path} → ${response.status} ${JSON.stringify(json)}`);
+    return json;
+  }
+  async settled(id: string, pollMs = 25): Promise<any> {
+    for (;;) {
+      const c = await this.call('GET', `/v1/characters/${id}`);
+      if (c.status !== 'synthesizing') return c;
+      await sleep(pollMs);
+    }
+  }
+  /** Create → reviewing, in ms, from the resource's own clock: created_at (API) to updated_at at settle (workflow). */
+  async createToReviewing(): Promise<{ id: string; ms: number }> {
+    const created = await this.call('POST', '/v1/characters', { name: 'bench', generate: true, attributes: { hair_color: 'black' } });
+    const done = await this.settled(created.id);
+    if (done.status !== 'reviewing') throw new Error(`${created.id} ended ${done.status}`);
+    return { id: created.id, ms: Date.parse(done.updated_at) - Date.parse(done.created_at) };
+  }
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+}
+
+/** Restarts the worker gracefully with new settings, then warms it up (its first tasks pay for the cache). */
+async function restartWorker(cluster: Cluster, api: Api, env: Record<string, string>): Promise<void> {
+  const worker = cluster.workers[0]!;
+  worker.env = { ...worker.env, ...env };
+  await worker.kill('SIGTERM');
+  worker.start();
+  await cluster.waitReady(cluster.apiUrls[0]!);
+  for (let i = 0; i < 3; i++) await api.createToReviewing();
+}
+
+async function httpLoad(url: string, connections: number, seconds: number, headers: Record<string, string> = {}, requests?: autocannon.Request[]) {
+  const result = await autocannon({ url, connections, duration: seconds, headers, requests });
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
+}
+
+async function queryLoad(client: Client, id: string, concurrency: number, seconds: number) {
+  const latencies: number[] = [];
+  const end = performance.now() + seconds * 1000;
+  const handle = client.workflow.getHandle(id);
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (performance.now() < end) {
+      const t = performance.now();
+      await handle.query(getCharacter);
+      latencies.push(performance.now() - t);
+    }
+  }));
+  return { rps: latencies.length / seconds, p50: pct(latencies, 50), p99: pct(latencies, 99) };
+}
+
+async function startCluster(runDir: string, bundle: string, temporalArgs: string[] = []): Promise<Cluster> {
+  const cluster = new Cluster({
+    runDir,
+    workers: 1,
+    apis: 1,
+    taskQueue: 'bench',
+    temporalArgs,
+    workerEnv: { RENDERER_LATENCY_MS: String(SIZES.fanOutLatency), RENDERER_SIZE: '96', WORKER_METRICS_ADDRESS: '', LOG_LEVEL: 'warn', WORKFLOW_BUNDLE: bundle },
+    apiEnv: { RATE_LIMITS: UNLIMITED, LOG_LEVEL: 'warn' },
+  });
+  await cluster.start();
+  return cluster;
+}
+
+/** Creates to reviewing per second through the API, at L = 0. */
+async function productWrites(api: Api, count: number, concurrency: number): Promise<number> {
+  const started = performance.now();
+  await pool(Array.from({ length: count }), concurrency, async () => {
+    const created = await api.call('POST', '/v1/characters', { name: 'w', generate: true });
+    await api.settled(created.id, 100);
+  });
+  return count / ((performance.now() - started) / 1000);
+}
+
+const runDir = mkdtempSync(join(tmpdir(), 'aurous-bench-'));
+const processes: Managed[] = [];
+let cluster: Cluster | undefined;
+try {
+  say(`run directory ${runDir}${quick ? ' (quick smoke run)' : ''}`);
+  mkdirSync(join(runDir, 'default'), { recursive: true });
+  const bundle = join(runDir, 'workflow-bundle.js');
+  execSync(`${process.execPath} --import tsx scripts/build-workflows.ts ${bundle}`, { cwd: root, stdio: 'ignore' });
+  cluster = await startCluster(join(runDir, 'default'), bundle);
+  const tenancy = new Tenancy({ client: cluster.client, taskQueue: 'bench' });
+  const team = await tenancy.createTeam({ name: 'bench', credits: 100_000_000 });
+  const api = new Api(cluster.apiUrls[0]!, team.apiKey);
+
+  // 1. Fan-out efficiency at a fixed latency L per pose.
+  const L = SIZES.fanOutLatency;
+  const fan: number[] = [];
+  await pool(Array.from({ length: SIZES.fanOut }), 4, async () => void fan.push((await api.createToReviewing()).ms));
+  record('fan-out: create→reviewing p50 / L', (pct(fan, 50) / L).toFixed(3), `L = ${L} ms, ${SIZES.fanOut} characters, 4 at a time; limit 1.0, sequential 4.0`);
+  record('fan-out: create→reviewing p95 / L', (pct(fan, 95) / L).toFixed(3));
+
+  // 2. Orchestration overhead at L = 0.
+  await restartWorker(cluster, api, { RENDERER_LATENCY_MS: '0' });
+  const overhead: number[] = [];
+  for (let i = 0; i < SIZES.overhead; i++) overhead.push((await api.createToReviewing()).ms);
+  record('overhead: create→reviewing p50 (L = 0)', ms(pct(overhead, 50)), `${SIZES.overhead} sequential creates`);
+  record('overhead: create→reviewing p99 (L = 0)', ms(pct(overhead, 99)));
+
+  // 3. Read path, side by side with a bare query loop and the HTTP floor.
+  const probe = (await api.createToReviewing()).id;
+  for (const c of SIZES.readConcurrency) {
+    const facade = await httpLoad(`${api.url}/v1/characters/${probe}`, c, SIZES.readSeconds, { 'X-Api-Key': team.apiKey });
+    const bare = await queryLoad(cluster.client, probe, c, SIZES.readSeconds);
+    const floor = await httpLoad(`${api.url}/healthz`, c, SIZES.readSeconds);
+    record(`read c=${c}: GET character rps / p50 / p99`, `${facade.rps.toFixed(0)} / ${facade.p50} ms / ${facade.p99} ms`, facade.errors ? `${facade.errors} errors` : undefined);
+    record(`read c=${c}: bare Temporal query rps / p50 / p99`, `${bare.rps.toFixed(0)} / ${bare.p50.toFixed(1)} ms / ${bare.p99.toFixed(1)} ms`);
+    record(`read c=${c}: GET /healthz rps / p50 / p99`, `${floor.rps.toFixed(0)} / ${floor.p50} ms / ${floor.p99} ms`);
+    record(`read c=${c}: facade p99 / bare query p99`, (facade.p99 / bare.p99).toFixed(2), 'target ≤ 2');
+  }
+
+  // 4. Write path: the product, a bare Temporal fan-out, and a BullMQ peer, same renderer, same blob store.
+  const blobDir = join(runDir, 'baseline-blobs');
+  const productRate = await productWrites(api, SIZES.writes, SIZES.writeConcurrency);
+  const baselineWorker = new Managed('baseline-worker', process.execPath, ['--import', 'tsx', 'scripts/bench/baseline-worker.ts'], { ...process.env, TEMPORAL_ADDRESS: cluster.address, BLOB_DIR: blobDir, RENDERER_LATENCY_MS: '0' }, runDir);
+  processes.push(baselineWorker);
+  baselineWorker.start();
+  await sleep(8000);
+  let started = performance.now();
+  await pool(Array.from({ length: SIZES.writes }), SIZES.writeConcurrency, async (_, i) => {
+    await cluster!.client.workflow.execute('baselineCharacter', { taskQueue: 'bench-baseline', workflowId: `baseline-${i}-${Date.now()}`, args: [`b${i}`] });
+  });
+  const baselineRate = SIZES.writes / ((performance.now() - started) / 1000);
+  const prefix = `aurous-bench-${Date.now()}`;
+  const bullWorker = new Managed('bullmq-worker', process.execPath, ['--import', 'tsx', 'scripts/bench/bullmq-worker.ts'], { ...process.env, BULLMQ_PREFIX: prefix, BLOB_DIR: blobDir, RENDERER_LATENCY_MS: '0' }, runDir);
+  processes.push(bullWorker);
+  bullWorker.start();
+  await sleep(3000);
+  const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
+  const flows = new FlowProducer({ connection: redis, prefix });
+  const events = new QueueEvents('character', { connection: redis.duplicate(), prefix });
+  await events.waitUntilReady();
+  started = performance.now();
+  await pool(Array.from({ length: SIZES.writes }), SIZES.writeConcurrency, async (_, i) => {
+    const flow = await flows.add({
+      name: 'character',
+      queueName: 'character',
+      data: { id: `q${i}` },
+      children: ['portrait', 'front', 'side', 'back'].map((pose, p) => ({ name: 'pose', queueName: 'pose', data: { id: `q${i}`, pose, seed: p + 1 } })),
+    });
+    await flow.job.waitUntilFinished(events, 60_000);
+  });
+  const bullRate = SIZES.writes / ((performance.now() - started) / 1000);
+  await Promise.all([flows.close(), events.close()]);
+  redis.disconnect();
+  record('write: product creates→reviewing / s', productRate.toFixed(1), 'durable state machine, exactly-once charge, idempotency, audit trail in history');
+  record('write: bare Temporal fan-out workflows / s', baselineRate.toFixed(1), 'durable, no API, no ledger, no state machine');
+  record('write: BullMQ flow (parent + 4 children) / s', bullRate.toFixed(1), 'Redis job queue: at-least-once, no charge, no audit, state lost with Redis');
+  record('write: product / bare Temporal', (productRate / baselineRate).toFixed(2), 'target ≥ 0.8');
+  record('write: product / BullMQ', (productRate / bullRate).toFixed(2));
+
+  // Updates per second: PATCH through the API vs the same Update sent by a plain client.
+  const targets: string[] = [];
+  for (let i = 0; i < 8; i++) targets.push((await api.createToReviewing()).id);
+  const patch = await httpLoad(api.url, 8, SIZES.updateSeconds, { 'X-Api-Key': team.apiKey, 'Content-Type': 'application/json' }, targets.map((id) => ({ method: 'PATCH', path: `/v1/characters/${id}`, body: JSON.stringify({ name: 'patched' }) })));
+  let updates = 0;
+  const updateEnd = performance.now() + SIZES.updateSeconds * 1000;
+  await Promise.all(targets.map(async (id) => {
+    const handle = cluster!.client.workflow.getHandle(id);
+    while (performance.now() < updateEnd) {
+      await handle.executeUpdate(update, { args: [{ teamId: team.teamId, requestId: 'bench', name: 'direct' }] });
+      updates++;
+    }
+  }));
+  record('updates: PATCH via API / s', `${patch.rps.toFixed(0)} (p99 ${patch.p99} ms)`, '8 characters, 8 connections');
+  record('updates: bare executeUpdate / s', (updates / SIZES.updateSeconds).toFixed(0));
+
+  // 5. Scale: many characters, worker memory against its cache, list latency, a character's long life.
+  started = performance.now();
+  let scaleFailures = 0;
+  await pool(Array.from({ length: SIZES.scale }), 32, async () => {
+    try {
+      await api.call('POST', '/v1/characters', { name: 'scale', generate: true });
+    } catch {
+      scaleFailures++;
+    }
+  });
+  record(`scale: ${SIZES.scale} creates accepted / s`, (SIZES.scale / ((performance.now() - started) / 1000)).toFixed(1), scaleFailures ? `${scaleFailures} failed` : 'concurrency 32, generation continues in the background');
+  for (;;) {
+    const synthesizing = await cluster.client.workflow.count(`WorkflowType = 'characterWorkflow' AND CharacterStatus = 'synthesizing'`);
+    if (synthesizing.count === 0) break;
+    await sleep(2000);
+  }
+  record(`scale: all ${SIZES.scale} reviewing after (s)`, ((performance.now() - started) / 1000).toFixed(0));
+  const listFirst: number[] = [];
+  const listDeep: number[] = [];
+  const page = await api.call('GET', `/v1/characters?limit=100`);
+  const cursor = page.data.at(-1).id;
+  for (let i = 0; i < 30; i++) {
+    let t = performance.now();
+    await api.call('GET', '/v1/characters?limit=20');
+    listFirst.push(performance.now() - t);
+    t = performance.now();
+    await api.call('GET', `/v1/characters?limit=20&starting_after=${cursor}`);
+    listDeep.push(performance.now() - t);
+  }
+  record(`scale: list first page p50 / p99 at ${SIZES.scale}+ characters`, `${ms(pct(listFirst, 50))} / ${ms(pct(listFirst, 99))}`);
+  record('scale: list after a cursor p50 / p99', `${ms(pct(listDeep, 50))} / ${ms(pct(listDeep, 99))}`);
+
+  const ids: string[] = [];
+  for await (const info of cluster.client.workflow.list({ query: `WorkflowType = 'characterWorkflow' AND CharacterStatus = 'reviewing'`, pageSize: 1000 })) {
+    ids.push(info.workflowId);
+    if (ids.length >= SIZES.touched) break;
+  }
+  for (const size of SIZES.cacheSizes) {
+    await restartWorker(cluster, api, { WORKER_MAX_CACHED_WORKFLOWS: String(size) });
+    const before = rssMb(cluster.workers[0]!.child!.pid!);
+    await pool(ids, 32, async (id) => void (await api.call('GET', `/v1/characters/${id}`)));
+    record(`memory: worker RSS after querying ${ids.length} characters, maxCachedWorkflows=${size}`, `${rssMb(cluster.workers[0]!.child!.pid!).toFixed(0)} MB`, `${before.toFixed(0)} MB idle`);
+  }
+
+  const life = (await api.createToReviewing()).id;
+  await api.call('POST', `/v1/characters/${life}/save`);
+  await api.call('POST', `/v1/characters/${life}/refs/regenerate`, { pose: 'side' });
+  await api.settled(life);
+  await api.call('PATCH', `/v1/characters/${life}`, { name: 'typical' });
+  const typical = await cluster.client.workflow.getHandle(life).describe();
+  record('history events of a typical lifecycle (create, save, regenerate, patch)', typical.historyLength);
+  const getAt: string[] = [];
+  const sampleGet = async () => {
+    const samples: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const t = performance.now();
+      await api.call('GET', `/v1/characters/${life}`);
+      samples.push(performance.now() - t);
+    }
+    return pct(samples, 50);
+  };
+  getAt.push(`0: ${ms(await sampleGet())}`);
+  let maxHistory = 0;
+  for (let i = 1; i <= SIZES.transitions; i++) {
+    await api.call('PATCH', `/v1/characters/${life}`, { name: `t${i}` });
+    if (i % Math.floor(SIZES.transitions / 5) === 0) {
+      getAt.push(`${i}: ${ms(await sampleGet())}`);
+      maxHistory = Math.max(maxHistory, (await cluster.client.workflow.getHandle(life).describe()).historyLength);
+    }
+  }
+  let runs = 0;
+  for await (const _ of cluster.client.workflow.list({ query: `WorkflowId = '${life}'` })) runs++;
+  record(`long life: ${SIZES.transitions} transitions → runs (continue-as-new)`, runs, `largest current-run history seen: ${maxHistory} events`);
+  record('long life: GET p50 at transition n', getAt.join(', '));
+} catch (err) {
+  console.error(err instanceof WorkflowNotFoundError ? err.message : err);
+  process.exitCode = 1;
+} finally {
+  await Promise.all(processes.map((p) => p.kill('SIGTERM')));
+  await cluster?.stop();
+}
+
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${execSync('uname -sr').toString().trim()}`;
+const label = quick ? 'bench-quick' : 'bench';
+mkdirSync(join(root, 'results'), { recursive: true });
+writeFileSync(join(root, 'results', `${label}.json`), `${JSON.stringify({ at: new Date().toISOString(), machine, quick, rows }, null, 2)}\n`);
+writeFileSync(
+  join(root, 'results', `${label}.md`),
+  `# Benchmarks${quick ? ' (quick smoke run)' : ''}\n\n${new Date().toISOString()} on ${machine}. One run, all measures side by side (\`npm run bench\`).\n\n| measure | value | note |\n|---|---|---|\n${rows.map((r) => `| ${r.measure} | ${r.value} | ${r.note ?? ''} |`).join('\n')}\n`,
+);
+console.log(`\n${rows.map((r) => `${r.measure.padEnd(78)} ${r.value}`).join('\n')}\n`);
+say(`results in results/${label}.{json,md}`);
+process.exit(process.exitCode ?? 0);

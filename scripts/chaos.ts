@@ -1,0 +1,158 @@
+/**
+ * `npm run chaos -- [--minutes N] [--label NAME]`: the real stack as separate processes (Temporal
+ * dev server, two workers, two API processes) under steady load from virtual clients, while
+ * workers are SIGKILLed, API processes die mid-request, the Temporal server restarts on the same
+ * database file, and the inference backend fails, hangs and refuses. Then every character and
+ * every ledger is audited. Loopback only; bounded in time. Exit 1 if anything was lost, stuck or
+ * charged wrongly.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { readFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { Tenancy } from '../platform/tenancy.js';
+import { type AuditResult, type TeamUnderTest, audit } from './chaos/audit.js';
+import { Cluster } from './support/cluster.js';
+import { type LoadStats, VirtualClient, newStats } from './chaos/load.js';
+
+const { values } = parseArgs({ options: { minutes: { type: 'string', default: '2' }, label: { type: 'string', default: 'latest' }, teams: { type: 'string', default: '3' } } });
+const minutes = Number(values.minutes);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const runDir = mkdtempSync(join(tmpdir(), 'aurous-chaos-'));
+const say = (line: string) => console.log(`[chaos ${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+const chaos = { workerKills: 0, apiKills: 0, temporalRestarts: 0 };
+const GRANT = 1_000_000;
+
+const cluster = new Cluster({
+  runDir,
+  workers: 2,
+  apis: 2,
+  workerEnv: {
+    RENDERER_LATENCY_MS: '300',
+    RENDERER_TRANSIENT_FAILURE_RATE: '0.08',
+    RENDERER_PERMANENT_FAILURE_RATE: '0.02',
+    RENDERER_HANG_RATE: '0.02',
+    GENERATION_TIMEOUT_MS: '2000',
+    RENDERER_SIZE: '96',
+    WORKER_METRICS_ADDRESS: '',
+  },
+  apiEnv: { RATE_LIMITS: JSON.stringify({ characters_get: { sustained_per_minute: 1e6, burst: 1e6 }, characters_post: { sustained_per_minute: 1e6, burst: 1e6 }, characters_synthesize: { sustained_per_minute: 1e6, burst: 1e6 } }) },
+});
+
+async function injectFaults(running: () => boolean, startedAt: number, durationMs: number): Promise<void> {
+  const restartTemporalAt = [0.35, 0.75].map((f) => startedAt + f * durationMs);
+  let nextWorkerKill = Date.now() + 5_000;
+  let nextApiKill = Date.now() + 8_000;
+  while (running()) {
+    const now = Date.now();
+    if (restartTemporalAt.length && now >= restartTemporalAt[0]!) {
+      restartTemporalAt.shift();
+      chaos.temporalRestarts++;
+      say('restarting the Temporal dev server (SIGKILL, same database file)');
+      await cluster.restart(cluster.temporal, 1000);
+    }
+    if (now >= nextWorkerKill) {
+      const worker = cluster.workers[chaos.workerKills % cluster.workers.length]!;
+      chaos.workerKills++;
+      await cluster.restart(worker, 500 + Math.random() * 1500);
+      nextWorkerKill = Date.now() + 6_000 + Math.random() * 10_000;
+    }
+    if (now >= nextApiKill) {
+      const api = cluster.apis[chaos.apiKills % cluster.apis.length]!;
+      chaos.apiKills++;
+      await cluster.restart(api, 300 + Math.random() * 700);
+      nextApiKill = Date.now() + 10_000 + Math.random() * 10_000;
+    }
+    await sleep(250);
+  }
+}
+
+async function countInjectedFaults(): Promise<Record<string, number>> {
+  const counts: Record<string, number> = { transient: 0, permanent: 0, hang: 0 };
+  for (const file of (await readdir(runDir)).filter((f) => f.startsWith('worker-'))) {
+    for (const line of (await readFile(join(runDir, file), 'utf8')).split('\n')) {
+      const match = /"fault":"(\w+)"/.exec(line);
+      if (match) counts[match[1]!] = (counts[match[1]!] ?? 0) + 1;
+    }
+  }
+  return counts;
+}
+
+function report(stats: LoadStats, faults: Record<string, number>, result: AuditResult, seconds: number) {
+  const operations = Object.values(stats.operations).reduce((a, b) => a + b, 0);
+  const rows: [string, string | number][] = [
+    ['duration (s)', seconds],
+    ['operations', operations],
+    ...Object.entries(stats.operations).map(([op, n]) => [`  ${op}`, n] as [string, number]),
+    ['worker kills (SIGKILL)', chaos.workerKills],
+    ['API kills (SIGKILL, mid-load)', chaos.apiKills],
+    ['Temporal restarts', chaos.temporalRestarts],
+    ['injected faults: transient', faults.transient ?? 0],
+    ['injected faults: permanent', faults.permanent ?? 0],
+    ['injected faults: hang', faults.hang ?? 0],
+    ['client retries (same key, other API)', stats.retries],
+    ['connection errors seen', stats.connectionErrors],
+    ['5xx seen', stats.serverErrors],
+    ['calls given up', stats.gaveUp],
+    ['characters audited', result.characters],
+    ['failed (with error_message and refund)', result.failed],
+    ['lost', result.lost],
+    ['stuck in synthesizing', result.stuck],
+    ['refs missing or duplicated', result.refsMissingOrDuplicated],
+    ['images unreadable', result.imagesUnreadable],
+    ['failed without error_message', result.failedWithoutMessage],
+    ['double-charged (credits)', result.doubleCharged],
+    ['under-charged (credits)', result.underCharged],
+    ['unexpected answers', stats.unexpected.length],
+  ];
+  return rows;
+}
+
+const durationMs = minutes * 60_000;
+let ok = false;
+try {
+  say(`starting the stack in ${runDir}`);
+  await cluster.start();
+  const tenancy = new Tenancy({ client: cluster.client, taskQueue: 'chaos' });
+  const stats = newStats();
+  const teams: TeamUnderTest[] = [];
+  for (let i = 0; i < Number(values.teams); i++) {
+    const { teamId, apiKey } = await tenancy.createTeam({ name: `chaos ${i}`, credits: GRANT });
+    const clients = [0, 1].map(() => new VirtualClient(teamId, apiKey, cluster.apiUrls, stats));
+    teams.push({ teamId, apiKey, granted: GRANT, clients });
+  }
+  const startedAt = Date.now();
+  const running = () => Date.now() - startedAt < durationMs;
+  const drainDeadline = () => startedAt + durationMs + 120_000;
+  say(`load and faults for ${minutes} min: ${teams.length} teams × 2 clients, 2 workers, 2 APIs`);
+  await Promise.all([injectFaults(running, startedAt, durationMs), ...teams.flatMap((t) => t.clients.map((c) => c.run(running, drainDeadline)))]);
+  say('load stopped; every process back up; auditing');
+  await Promise.all(cluster.apiUrls.map((url) => cluster.waitReady(url)));
+  const result = await audit(cluster.client, tenancy, cluster.apiUrls[0]!, teams);
+  const seconds = Math.round((Date.now() - startedAt) / 1000);
+  const rows = report(stats, await countInjectedFaults(), result, seconds);
+  ok = result.lost + result.stuck + result.refsMissingOrDuplicated + result.imagesUnreadable + result.failedWithoutMessage + result.doubleCharged + result.underCharged === 0 && stats.unexpected.length === 0;
+
+  const width = Math.max(...rows.map(([k]) => k.length));
+  console.log(`\n${rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n')}\n`);
+  if (result.findings.length) console.log(`findings:\n  ${result.findings.join('\n  ')}`);
+  if (stats.unexpected.length) console.log(`unexpected answers:\n  ${stats.unexpected.join('\n  ')}`);
+  const resultsDir = join(root, 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  const summary = { label: values.label, at: new Date().toISOString(), minutes, passed: ok, table: Object.fromEntries(rows), findings: result.findings, unexpected: stats.unexpected, statuses: stats.statuses };
+  writeFileSync(join(resultsDir, `chaos-${values.label}.json`), `${JSON.stringify(summary, null, 2)}\n`);
+  writeFileSync(
+    join(resultsDir, `chaos-${values.label}.md`),
+    `# Chaos run (${values.label}), ${summary.at}\n\n${ok ? 'PASSED' : 'FAILED'}: ${minutes} min of load and faults on loopback (Temporal dev server, 2 workers, 2 API processes).\n\n| measure | value |\n|---|---|\n${rows.map(([k, v]) => `| ${k.trim()} | ${v} |`).join('\n')}\n`,
+  );
+  say(`${ok ? 'PASSED' : 'FAILED'}; results in results/chaos-${values.label}.{json,md}; process logs in ${runDir}`);
+} catch (err) {
+  console.error(err);
+} finally {
+  await cluster.stop();
+  process.exit(ok ? 0 : 1);
+}

@@ -1,0 +1,133 @@
+/**
+ * After the chaos: every character and every team ledger against what the clients saw.
+ * Two independent accounts must agree: each team's ledger (grants − balance) and the poses its
+ * characters delivered (each character workflow's own count).
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Client } from '@temporalio/client';
+import { getAccounting } from '../../domain/messages.js';
+import type { Tenancy } from '../../platform/tenancy.js';
+import type { VirtualClient } from './load.js';
+
+export interface TeamUnderTest {
+  teamId: string;
+  apiKey: string;
+  granted: number;
+  clients: VirtualClient[];
+}
+
+export interface AuditResult {
+  characters: number;
+  lost: number;
+  stuck: number;
+  refsMissingOrDuplicated: number;
+  imagesUnreadable: number;
+  failedWithoutMessage: number;
+  failed: number;
+  doubleCharged: number;
+  underCharged: number;
+  findings: string[];
+}
+
+async function getJson(url: string, apiKey: string): Promise<{ status: number; body: any }> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const response = await fetch(url, { headers: { 'X-Api-Key': apiKey } });
+      if (response.status < 500 || attempt > 20) return { status: response.status, body: await response.json() };
+    } catch (err) {
+      if (attempt > 20) throw err;
+    }
+    await sleep(500);
+  }
+}
+
+export async function audit(client: Client, tenancy: Tenancy, apiUrl: string, teams: TeamUnderTest[], settleMs = 120_000): Promise<AuditResult> {
+  const result: AuditResult = {
+    characters: 0,
+    lost: 0,
+    stuck: 0,
+    refsMissingOrDuplicated: 0,
+    imagesUnreadable: 0,
+    failedWithoutMessage: 0,
+    failed: 0,
+    doubleCharged: 0,
+    underCharged: 0,
+    findings: [],
+  };
+  const note = (finding: string) => result.findings.length < 100 && result.findings.push(finding);
+
+  for (const team of teams) {
+    for (const [id, known] of team.clients.flatMap((c) => [...c.characters])) {
+      result.characters++;
+      let answer = await getJson(`${apiUrl}/v1/characters/${id}`, team.apiKey);
+      const deadline = Date.now() + settleMs;
+      while (answer.status === 200 && answer.body.status === 'synthesizing' && Date.now() < deadline) {
+        await sleep(500);
+        answer = await getJson(`${apiUrl}/v1/characters/${id}`, team.apiKey);
+      }
+      if (known.deletedByMe) {
+        if (answer.status !== 404) note(`${id}: deleted by its client but answers ${answer.status}`);
+        continue;
+      }
+      if (answer.status !== 200) {
+        result.lost++;
+        note(`${id}: acknowledged but answers ${answer.status}`);
+        continue;
+      }
+      const character = answer.body;
+      if (character.status === 'synthesizing') {
+        result.stuck++;
+        note(`${id}: still synthesizing after ${settleMs / 1000} s`);
+        continue;
+      }
+      // No ref duplicated, and none lost: every pose the character's history says was delivered is among its refs.
+      // (A pose that failed may stay missing: regenerating another pose from failed lands in reviewing, per the contract.)
+      const poses: string[] = character.refs.map((r: any) => r.pose);
+      const delivered = new Set<string>();
+      for (let cursor = '', more = true; more; ) {
+        const page = await getJson(`${apiUrl}/v1/characters/${id}/events?limit=100${cursor ? `&starting_after=${cursor}` : ''}`, team.apiKey);
+        for (const event of page.body.data ?? []) if (event.type === 'character.pose_generated') delivered.add(event.data.pose);
+        more = page.body.has_more;
+        cursor = page.body.next_cursor;
+      }
+      const duplicated = poses.length !== new Set(poses).size;
+      const missing = [...delivered].filter((p) => !poses.includes(p));
+      if (duplicated || missing.length) {
+        result.refsMissingOrDuplicated++;
+        note(`${id}: ${character.status} with refs ${poses.join(',')}; delivered ${[...delivered].join(',')}`);
+      }
+      if (character.status === 'failed') {
+        result.failed++;
+        if (!character.error_message) {
+          result.failedWithoutMessage++;
+          note(`${id}: failed without error_message`);
+        }
+      }
+      for (const ref of character.refs) {
+        const image = await fetch(ref.url);
+        const bytes = Buffer.from(await image.arrayBuffer());
+        if (image.status !== 200 || bytes.subarray(1, 4).toString() !== 'PNG') {
+          result.imagesUnreadable++;
+          note(`${id}: ${ref.pose} image answers ${image.status}`);
+        }
+      }
+    }
+
+    // Every character the team ever had, including deleted and refused ones, from visibility.
+    let delivered = 0;
+    for await (const info of client.workflow.list({ query: `WorkflowType = 'characterWorkflow' AND TeamId = '${team.teamId}'` })) {
+      if (info.status.name === 'CONTINUED_AS_NEW') continue;
+      delivered += (await client.workflow.getHandle(info.workflowId, info.runId).query(getAccounting)).delivered;
+    }
+    const charged = team.granted - (await tenancy.team(team.teamId)).credits;
+    if (charged > delivered) {
+      result.doubleCharged += charged - delivered;
+      note(`${team.teamId}: charged ${charged} credits for ${delivered} delivered poses`);
+    }
+    if (charged < delivered) {
+      result.underCharged += delivered - charged;
+      note(`${team.teamId}: charged ${charged} credits for ${delivered} delivered poses`);
+    }
+  }
+  return result;
+}

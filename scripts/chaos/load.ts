@@ -1,0 +1,160 @@
+/**
+ * Virtual clients: each drives its team's characters through every route, with an
+ * Idempotency-Key on every write, and retries a call that got no definitive answer (a dropped
+ * connection, a 5xx) with the same key against the other API process, as a careful client would.
+ */
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { POSES } from '../../domain/character.js';
+
+export interface LoadStats {
+  operations: Record<string, number>;
+  statuses: Record<string, number>;
+  serverErrors: number;
+  connectionErrors: number;
+  retries: number;
+  gaveUp: number;
+  unexpected: string[];
+}
+
+export function newStats(): LoadStats {
+  return { operations: {}, statuses: {}, serverErrors: 0, connectionErrors: 0, retries: 0, gaveUp: 0, unexpected: [] };
+}
+
+interface Known {
+  deletedByMe: boolean;
+  status: string;
+}
+
+type Op = 'create' | 'get' | 'list' | 'regenerate' | 'resynthesize' | 'save' | 'patch' | 'delete';
+const WEIGHTS: [Op, number][] = [
+  ['create', 3],
+  ['get', 4],
+  ['list', 1],
+  ['regenerate', 3],
+  ['resynthesize', 1],
+  ['save', 2],
+  ['patch', 2],
+  ['delete', 1],
+];
+
+function pick<T>(items: T[]): T {
+  return items[Math.floor(Math.random() * items.length)]!;
+}
+
+function pickOp(): Op {
+  const total = WEIGHTS.reduce((s, [, w]) => s + w, 0);
+  let roll = Math.random() * total;
+  for (const [op, weight] of WEIGHTS) if ((roll -= weight) < 0) return op;
+  return 'get';
+}
+
+export class VirtualClient {
+  readonly characters = new Map<string, Known>();
+  private turn = Math.floor(Math.random() * 2);
+
+  constructor(
+    readonly teamId: string,
+    private readonly apiKey: string,
+    private readonly urls: string[],
+    private readonly stats: LoadStats,
+  ) {}
+
+  /** One call to a definitive answer (2xx or 4xx), or undefined if none came before `deadline`. */
+  private async call(method: string, path: string, body: unknown, deadline: number): Promise<{ status: number; body: any } | undefined> {
+    const key = method === 'GET' ? undefined : randomUUID();
+    for (let attempt = 0; Date.now() < deadline; attempt++) {
+      if (attempt > 0) {
+        this.stats.retries++;
+        await sleep(Math.min(2000, 100 * 2 ** attempt));
+      }
+      const url = this.urls[this.turn++ % this.urls.length]!;
+      try {
+        const response = await fetch(`${url}${path}`, {
+          method,
+          headers: {
+            'X-Api-Key': this.apiKey,
+            ...(key ? { 'Idempotency-Key': key } : {}),
+            ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+          signal: AbortSignal.timeout(30_000),
+        });
+        const text = await response.text();
+        this.stats.statuses[response.status] = (this.stats.statuses[response.status] ?? 0) + 1;
+        if (response.status >= 500) {
+          this.stats.serverErrors++;
+          continue;
+        }
+        return { status: response.status, body: text ? JSON.parse(text) : null };
+      } catch {
+        this.stats.connectionErrors++;
+      }
+    }
+    this.stats.gaveUp++;
+    return undefined;
+  }
+
+  private live(): string[] {
+    return [...this.characters].filter(([, c]) => !c.deletedByMe).map(([id]) => id);
+  }
+
+  private expect(condition: boolean, what: string): void {
+    if (!condition && this.stats.unexpected.length < 50) this.stats.unexpected.push(what);
+  }
+
+  async step(deadline: number): Promise<void> {
+    let op = pickOp();
+    const live = this.live();
+    if (live.length === 0 || (op !== 'create' && op !== 'list' && live.length === 0)) op = 'create';
+    if (op === 'create' && live.length > 12) op = 'delete';
+    this.stats.operations[op] = (this.stats.operations[op] ?? 0) + 1;
+    const id = pick(live);
+    const known = this.characters.get(id);
+    let answer;
+    switch (op) {
+      case 'create':
+        answer = await this.call('POST', '/v1/characters', { name: `chaos ${randomUUID().slice(0, 8)}`, generate: true, attributes: { hair_color: pick(['black', 'red', 'blonde']), eye_color: pick(['blue', 'green']) } }, deadline);
+        if (answer?.status === 201) this.characters.set(answer.body.id, { deletedByMe: false, status: answer.body.status });
+        this.expect(!answer || answer.status === 201, `create → ${answer?.status} ${JSON.stringify(answer?.body)}`);
+        return;
+      case 'get':
+        answer = await this.call('GET', `/v1/characters/${id}`, undefined, deadline);
+        this.expect(!answer || answer.status === 200, `get ${id} → ${answer?.status}`);
+        if (answer?.status === 200 && known) known.status = answer.body.status;
+        return;
+      case 'list':
+        answer = await this.call('GET', '/v1/characters?limit=20', undefined, deadline);
+        this.expect(!answer || answer.status === 200, `list → ${answer?.status}`);
+        return;
+      case 'regenerate':
+        answer = await this.call('POST', `/v1/characters/${id}/refs/regenerate`, { pose: pick([...POSES]) }, deadline);
+        break;
+      case 'resynthesize':
+        answer = await this.call('POST', `/v1/characters/${id}/resynthesize`, {}, deadline);
+        break;
+      case 'save':
+        answer = await this.call('POST', `/v1/characters/${id}/save`, undefined, deadline);
+        break;
+      case 'patch':
+        answer = await this.call('PATCH', `/v1/characters/${id}`, { name: `renamed ${randomUUID().slice(0, 8)}` }, deadline);
+        this.expect(!answer || answer.status === 200, `patch ${id} → ${answer?.status}`);
+        break;
+      case 'delete':
+        answer = await this.call('DELETE', `/v1/characters/${id}`, undefined, deadline);
+        this.expect(!answer || answer.status === 200, `delete ${id} → ${answer?.status} ${JSON.stringify(answer?.body)}`);
+        if (answer?.status === 200 && known) known.deletedByMe = true;
+        return;
+    }
+    // A transition may be refused for the status the character is in; anything else is a finding.
+    this.expect(!answer || answer.status === 200 || (answer.status === 400 && answer.body?.error?.code === 'invalid_state'), `${op} ${id} → ${answer?.status} ${JSON.stringify(answer?.body)}`);
+    if (answer?.status === 200 && known) known.status = answer.body.status;
+  }
+
+  async run(running: () => boolean, drainDeadline: () => number): Promise<void> {
+    while (running()) {
+      await this.step(drainDeadline());
+      await sleep(20 + Math.random() * 80);
+    }
+  }
+}

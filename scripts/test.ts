@@ -1,0 +1,76 @@
+/**
+ * `npm test`: makes sure the Temporal CLI exists (building it once if needed), type-checks, runs
+ * every test file with node's test runner against real, ephemeral Temporal dev servers, then the
+ * end-to-end files against the real Temporal server on PostgreSQL (scripts/test-postgres.ts) when
+ * PostgreSQL is reachable (required when CI=true; TEST_POSTGRES=0 skips it). Ends with one line
+ * counting every test of both runs.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureTemporalCli } from '../platform/temporal-cli.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const totals = { passed: 0, failed: 0 };
+
+/** Runs a child, echoing its output, and adds the test runner's summary to the totals. */
+function run(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    child.stdout.on('data', (chunk: Buffer) => {
+      process.stdout.write(chunk);
+      for (const [, kind, n] of chunk.toString().matchAll(/^ℹ (pass|fail) (\d+)$/gm)) totals[kind === 'pass' ? 'passed' : 'failed'] += Number(n);
+    });
+    child.on('exit', (code) => resolve(code ?? 1));
+  });
+}
+
+function postgresReachable(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: process.env.PGHOST ?? '127.0.0.1', port: Number(process.env.PGPORT ?? 5432) });
+    const answer = (reachable: boolean) => {
+      socket.destroy();
+      resolve(reachable);
+    };
+    socket.setTimeout(2000);
+    socket.once('connect', () => answer(true));
+    socket.once('error', () => answer(false));
+    socket.once('timeout', () => answer(false));
+  });
+}
+
+const cli = await ensureTemporalCli((line) => console.log(line)).catch((err: Error) => {
+  console.error(err.message);
+  process.exit(1);
+});
+
+console.log('[test] type-checking');
+const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', root], { stdio: 'inherit' });
+if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+
+const only = process.argv.slice(2);
+const files = only.length
+  ? only
+  : readdirSync(join(root, 'test'))
+      .filter((f) => f.endsWith('.test.ts'))
+      .sort()
+      .map((f) => join('test', f));
+const env = { ...process.env, TEMPORAL_CLI_PATH: cli };
+console.log(`[test] ${files.length} files against Temporal dev servers from ${cli}`);
+let code = await run(['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files], env);
+
+if (only.length === 0 && process.env.TEST_POSTGRES !== '0') {
+  if (await postgresReachable()) {
+    console.log('[test] the end-to-end files again, against the Temporal server on PostgreSQL');
+    code = (await run(['--import', 'tsx', 'scripts/test-postgres.ts'], env)) || code;
+  } else if (process.env.CI) {
+    console.error('[test] PostgreSQL is not reachable at 127.0.0.1:5432 (PGHOST/PGPORT): the PostgreSQL suite is required in CI');
+    code = code || 1;
+  } else {
+    console.log('[test] PostgreSQL is not reachable: skipping the Temporal-on-PostgreSQL suite (npm run test:postgres)');
+  }
+}
+console.log(`\nTotal: ${totals.passed} passed, ${totals.failed} failed`);
+process.exit(code);

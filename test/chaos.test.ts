@@ -1,0 +1,20 @@
+/** A short chaos run (scripts/chaos.ts) as part of CI: kills, restarts and faults lose and double-charge nothing. */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+
+test('one minute of kills, restarts and inference faults: nothing lost, stuck or charged wrongly', () => {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/chaos.ts', '--minutes', '1', '--label', 'ci'], { encoding: 'utf8', timeout: 8 * 60_000 });
+  console.log(run.stdout.split('\n').slice(-40).join('\n'));
+  assert.equal(run.status, 0, run.stderr.slice(-2000));
+  const result = JSON.parse(readFileSync('results/chaos-ci.json', 'utf8'));
+  assert.equal(result.passed, true);
+  assert.ok(result.table['worker kills (SIGKILL)'] >= 3);
+  assert.ok(result.table['API kills (SIGKILL, mid-load)'] >= 2);
+  assert.ok(result.table['Temporal restarts'] >= 1);
+  assert.ok(result.table.operations >= 100);
+  for (const measure of ['lost', 'stuck in synthesizing', 'double-charged (credits)', 'under-charged (credits)', 'refs missing or duplicated']) {
+    assert.equal(result.table[measure], 0, measure);
+  }
+});

@@ -1,0 +1,28 @@
+/**
+ * The built-in renderer with failures scripted through the character's `additional_details`, so
+ * an HTTP test can ask for them: `fail:side` fails that pose for good, `flaky:front` fails its
+ * first attempt transiently, `slow:3000` makes every pose take that long (cancellable).
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { GeneratedImage, GenerationRequest, InferenceBackend } from '../../activities/inference/backend.js';
+import { PermanentGenerationFailure, TransientGenerationFailure } from '../../activities/inference/backend.js';
+import { renderPose } from '../../activities/inference/renderer.js';
+
+export class ScriptedBackend implements InferenceBackend {
+  readonly name = 'scripted';
+  readonly requests: GenerationRequest[] = [];
+  private readonly attempts = new Map<string, number>();
+
+  async generate(request: GenerationRequest): Promise<GeneratedImage> {
+    this.requests.push(request);
+    const script = request.attributes?.additional_details ?? '';
+    const slow = /slow:(\d+)/.exec(script);
+    await sleep(slow ? Number(slow[1]) : 10, undefined, { signal: request.signal });
+    if (script.includes(`fail:${request.pose}`)) throw new PermanentGenerationFailure(`the model refused the ${request.pose} pose`);
+    const attemptKey = `${request.seed}/${request.pose}/${script}`;
+    const attempt = (this.attempts.get(attemptKey) ?? 0) + 1;
+    this.attempts.set(attemptKey, attempt);
+    if (script.includes(`flaky:${request.pose}`) && attempt === 1) throw new TransientGenerationFailure('the model timed out');
+    return { bytes: renderPose(request.attributes, request.pose, request.seed, 96), contentType: 'image/png' };
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * A real stack for tests: an ephemeral Temporal dev server (the project's built CLI, via
+ * @temporalio/testing), a worker running the real workflows and activities, and the API on a free
+ * port. Only the inference backend may be swapped, to script failures.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, type WorkflowBundleWithSourceMap, bundleWorkflowCode } from '@temporalio/worker';
+import { FilesystemBlobStore } from '../../activities/blobs/filesystem.js';
+import type { InferenceBackend } from '../../activities/inference/backend.js';
+import { BuiltInRenderer } from '../../activities/inference/renderer.js';
+import { createApp } from '../../api/app.js';
+import { devServerDynamicConfig } from '../../platform/dev-server.js';
+import { createLogger } from '../../platform/logger.js';
+import { ensureTemporalCli } from '../../platform/temporal-cli.js';
+import { registerSearchAttributes } from '../../platform/temporal-setup.js';
+import { Tenancy } from '../../platform/tenancy.js';
+import { createCharacterWorker, workflowsPath } from '../../worker/create-worker.js';
+import { connectExternalTemporal, externalTaskQueue, externalTemporal } from './external-temporal.js';
+import { ApiClient } from './http.js';
+import type { BucketName, BucketPolicy } from '../../api/rate-limit/buckets.js';
+import { type BucketStore, MemoryBucketStore } from '../../api/rate-limit/token-bucket.js';
+import { listen } from '../../api/server.js';
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: createLogger('warn', 'bundler') as never });
+  return bundle;
+}
+
+export interface StackOptions {
+  backend?: InferenceBackend;
+  /** Extra dev-server dynamic config, e.g. a low continue-as-new suggestion. */
+  dynamicConfig?: Record<string, string | number | boolean>;
+  /** Rate limits; by default high enough that only the rate-limit tests meet them. */
+  buckets?: Record<BucketName, BucketPolicy>;
+  bucketStore?: BucketStore;
+}
+
+const GENEROUS: BucketPolicy = { sustainedPerMinute: 60_000, burst: 10_000 };
+export const GENEROUS_BUCKETS = { characters_get: GENEROUS, characters_post: GENEROUS, characters_synthesize: GENEROUS };
+
+export interface TestStack {
+  env: TestWorkflowEnvironment;
+  tenancy: Tenancy;
+  baseUrl: string;
+  blobDir: string;
+  taskQueue: string;
+  /** A new team with `credits`, and an HTTP client that uses its key. */
+  team(credits?: number): Promise<{ teamId: string; apiKey: string; api: ApiClient }>;
+  anonymous: ApiClient;
+  close(): Promise<void>;
+}
+
+export const TEST_FILE_URL_SECRET = 'test-secret-test-secret-test-secret!';
+
+export const FAST_RENDERER = new BuiltInRenderer({ latencyMs: 20, transientFailureRate: 0, permanentFailureRate: 0, hangRate: 0, size: 96 });
+
+let runtimeInstalled = false;
+
+export async function startStack(options: StackOptions = {}): Promise<TestStack> {
+  if (!runtimeInstalled) {
+    // Cancelled activities completing late are expected here; keep the test output to errors.
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+    runtimeInstalled = true;
+  }
+  const external = externalTemporal();
+  const env = external
+    ? await connectExternalTemporal(external, options.dynamicConfig)
+    : await TestWorkflowEnvironment.createLocal({
+        server: {
+          executable: { type: 'existing-path', path: await ensureTemporalCli() },
+          extraArgs: devServerDynamicConfig(options.dynamicConfig),
+          log: { format: 'pretty', level: 'warn' },
+        },
+      });
+  const namespace = env.namespace ?? 'default';
+  await registerSearchAttributes(env.connection, namespace);
+  const taskQueue = external ? externalTaskQueue() : 'characters-test';
+  const blobDir = await mkdtemp(join(tmpdir(), 'aurous-blobs-'));
+  const blobs = new FilesystemBlobStore(blobDir);
+  const log = createLogger('silent', 'test');
+  const worker = await createCharacterWorker({
+    connection: env.nativeConnection,
+    client: env.client,
+    namespace,
+    taskQueue,
+    blobs,
+    backend: options.backend ?? FAST_RENDERER,
+    workflowBundle: await workflowBundle(),
+  });
+  const running = worker.run();
+  const tenancy = new Tenancy({ client: env.client, taskQueue });
+  const app = createApp({
+    client: env.client,
+    connection: env.connection,
+    tenancy,
+    blobs,
+    namespace,
+    taskQueue,
+    fileUrlSecret: TEST_FILE_URL_SECRET,
+    fileUrlTtlSeconds: 3600,
+    log,
+    authCacheMs: 200,
+    bucketStore: options.bucketStore ?? new MemoryBucketStore(),
+    buckets: options.buckets ?? GENEROUS_BUCKETS,
+  });
+  const server = await listen(app, 0, '127.0.0.1');
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    env,
+    tenancy,
+    baseUrl,
+    blobDir,
+    taskQueue,
+    anonymous: new ApiClient(baseUrl),
+    async team(credits = 100) {
+      const { teamId, apiKey } = await tenancy.createTeam({ name: 'Test team', credits });
+      return { teamId, apiKey, api: new ApiClient(baseUrl, apiKey) };
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      worker.shutdown();
+      await running;
+      await env.teardown();
+      await rm(blobDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import { createRequire } from 'node:module';
+import type { Client } from '@temporalio/client';
+import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { type ActivityDeps, createActivities } from '../activities/index.js';
+
+const require = createRequire(import.meta.url);
+
+export interface CharacterWorkerOptions extends Omit<ActivityDeps, 'client'> {
+  connection: NativeConnection;
+  client: Client;
+  namespace: string;
+  taskQueue: string;
+  maxCachedWorkflows?: number;
+  maxConcurrentActivityTaskExecutions?: number;
+  /** A pre-built bundle (tests build one per process); otherwise the worker bundles workflows/. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+/** The worker that runs every character, team and API-key workflow and their activities. */
+export function createCharacterWorker(options: CharacterWorkerOptions): Promise<Worker> {
+  const { connection, client, namespace, taskQueue, blobs, backend, onGeneration, generationTimeoutMs } = options;
+  return Worker.create({
+    connection,
+    namespace,
+    taskQueue,
+    activities: createActivities({ client, blobs, backend, onGeneration, generationTimeoutMs }),
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: workflowsPath() }),
+    maxCachedWorkflows: options.maxCachedWorkflows,
+    maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions,
+  });
+}
+
+export function workflowsPath(): string {
+  return require.resolve('../workflows/index.ts');
+}

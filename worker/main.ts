@@ -1,0 +1,38 @@
+/** A worker process: `npm run worker`. Run as many as the load needs against one Temporal cluster. */
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { FilesystemBlobStore } from '../activities/blobs/filesystem.js';
+import { backendFromConfig } from '../activities/inference/index.js';
+import { loadConfig } from '../platform/config.js';
+import { createLogger } from '../platform/logger.js';
+import { createCharacterWorker } from './create-worker.js';
+
+const config = loadConfig();
+const log = createLogger(config.LOG_LEVEL, 'worker');
+// The SDK's own log lines go through the same structured logger.
+Runtime.install({
+  logger: new DefaultLogger('WARN', ({ level, message, meta }) => log[level === 'ERROR' ? 'error' : 'warn']({ ...meta, sdk: true }, message)),
+  // The SDK's worker metrics and aurous_generations, on one Prometheus endpoint.
+  ...(config.WORKER_METRICS_ADDRESS ? { telemetryOptions: { metrics: { prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS } } } } : {}),
+});
+const connection = await NativeConnection.connect({ address: config.temporalAddress });
+const client = new Client({ connection: await Connection.connect({ address: config.temporalAddress }), namespace: config.TEMPORAL_NAMESPACE });
+const backend = backendFromConfig(config, (fault) => log.info({ fault }, 'injected fault'));
+const worker = await createCharacterWorker({
+  connection,
+  client,
+  namespace: config.TEMPORAL_NAMESPACE,
+  taskQueue: config.TEMPORAL_TASK_QUEUE,
+  blobs: new FilesystemBlobStore(config.blobDir),
+  backend,
+  maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+  maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
+  generationTimeoutMs: config.GENERATION_TIMEOUT_MS,
+  workflowBundle: config.WORKFLOW_BUNDLE ? { codePath: config.WORKFLOW_BUNDLE } : undefined,
+});
+log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.temporalAddress, backend: backend.name }, 'worker polling');
+// The SDK drains on SIGINT/SIGTERM: in-flight tasks finish, then run() resolves.
+await worker.run();
+await connection.close();
+log.info('worker stopped');
+process.exit(0);

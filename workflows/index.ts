@@ -1,0 +1,4 @@
+export { characterWorkflow } from './character.js';
+export { teamWorkflow } from './team.js';
+export { apiKeyWorkflow } from './api-key.js';
+export { idempotencyWorkflow } from './idempotency.js';
