@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
+import { Semaphore } from 'async-mutex';
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Attributes, ImageRecord, Pose } from '../domain/character.js';
@@ -36,12 +37,38 @@ export interface GeneratePoseInput {
 
 const HEARTBEAT_EVERY_MS = 2000;
 
+/**
+ * Ledger Updates one worker process keeps in flight per team. Temporal admits a bounded number of
+ * in-flight Updates per workflow (`history.maxInFlightUpdates`, 10 by default), and on Server 1.29
+ * the call that overflows it clears the workflow's update registry, aborting every admitted Update:
+ * a busy team's parallel creates then retry into each other without end (seen at 32 parallel
+ * creates). Queueing here keeps a team's ledger under the limit; the servers this project starts
+ * also raise the limit (platform/dev-server.ts), for deployments with many workers.
+ */
+export const LEDGER_CALLS_PER_TEAM = 4;
+
+/** One semaphore per team with calls in flight; dropped when the team's last call finishes. */
+function perTeamGate(permits: number) {
+  const gates = new Map<string, { semaphore: Semaphore; users: number }>();
+  return async <T>(teamId: string, work: () => Promise<T>): Promise<T> => {
+    let gate = gates.get(teamId);
+    if (!gate) gates.set(teamId, (gate = { semaphore: new Semaphore(permits), users: 0 }));
+    gate.users++;
+    try {
+      return await gate.semaphore.runExclusive(work);
+    } finally {
+      if (--gate.users === 0) gates.delete(teamId);
+    }
+  };
+}
+
 /** `aurous_generations{backend, outcome}`, exported with the Temporal SDK's own worker metrics. */
 function countGeneration(ctx: Context, backend: string, outcome: string): void {
   ctx.metricMeter.createCounter('aurous_generations', 'generations', 'Pose generation attempts by backend and outcome').add(1, { backend, outcome });
 }
 
 export function createActivities({ client, blobs, backend, onGeneration, generationTimeoutMs = 300_000 }: ActivityDeps) {
+  const ledgerGate = perTeamGate(LEDGER_CALLS_PER_TEAM);
   return {
     /** Generates one pose and stores it; only the small record goes back into history. */
     async generatePose(input: GeneratePoseInput): Promise<ImageRecord> {
@@ -84,11 +111,11 @@ export function createActivities({ client, blobs, backend, onGeneration, generat
 
     /** Debits the team ledger; the entry id makes a retried call a no-op. */
     async debitTeam(teamId: string, entry: LedgerEntry): Promise<DebitResult> {
-      return client.workflow.getHandle(teamId).executeUpdate(debitCredits, { args: [entry], updateId: entry.entryId });
+      return ledgerGate(teamId, () => client.workflow.getHandle(teamId).executeUpdate(debitCredits, { args: [entry], updateId: entry.entryId }));
     },
 
     async refundTeam(teamId: string, entry: RefundEntry): Promise<RefundResult> {
-      return client.workflow.getHandle(teamId).executeUpdate(refundCredits, { args: [entry], updateId: entry.entryId });
+      return ledgerGate(teamId, () => client.workflow.getHandle(teamId).executeUpdate(refundCredits, { args: [entry], updateId: entry.entryId }));
     },
 
     async purgeImages(keys: string[]): Promise<void> {

@@ -14,6 +14,7 @@ import { Connection, isGrpcServiceError } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time.js';
 import { findGo, isExecutable, onPath } from './temporal-cli.js';
 import { registerSearchAttributes } from './temporal-setup.js';
+import { PROJECT_DYNAMIC_CONFIG } from './dev-server.js';
 
 /** The server version the Temporal CLI v1.5.1 embeds, so both stores run the same server code. */
 export const TEMPORAL_SERVER_VERSION = 'v1.29.1';
@@ -294,8 +295,7 @@ function serverConfig(layout: ServerLayout): string {
 /** The dynamic config file: what the dev server sets by default, plus what this project relies on. */
 function serverDynamicConfig(extra: Record<string, string | number | boolean> = {}): string {
   const values: Record<string, string | number | boolean> = {
-    // Update-with-start (the create route) is a multi-operation.
-    'frontend.enableExecuteMultiOperation': true,
+    ...PROJECT_DYNAMIC_CONFIG,
     // Search attributes are usable right after registration, as on the dev server.
     'system.forceSearchAttributesCacheRefreshOnRead': true,
     // That cache refresh costs persistence calls; the dev server raises these limits to match.

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../platform/config.js';
-import { devServerDynamicConfig } from '../platform/dev-server.js';
+import { devServerDynamicConfig, devServerSqlitePragmas } from '../platform/dev-server.js';
 import { ensureTemporalCli } from '../platform/temporal-cli.js';
 import { registerSearchAttributes } from '../platform/temporal-setup.js';
 import { Tenancy } from '../platform/tenancy.js';
@@ -107,6 +107,7 @@ try {
       '--log-level',
       'warn',
       ...devServerDynamicConfig(),
+      ...devServerSqlitePragmas(),
     ]);
   } else {
     say(`[start] using the Temporal cluster at ${config.temporalAddress} (no dev server started)`);

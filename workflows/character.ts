@@ -161,7 +161,16 @@ export class CharacterEntity {
   }
 
   private resultOf(action: Action): Character | messages.DeleteResult {
-    return action === 'delete' ? { id: this.character.id, deleted: true } : this.character;
+    return action === 'delete' ? { id: this.character.id, deleted: true } : this.snapshot();
+  }
+
+  /**
+   * The character as this transition left it. An Update's result is serialized when the activation
+   * ends, after the other Updates delivered with it have run: returning the live object would answer
+   * every caller with the last one's changes.
+   */
+  private snapshot(): Character {
+    return JSON.parse(JSON.stringify(this.character)) as Character;
   }
 
   /** Drops what is older than the replay window; called before the state is handed to a new run. */
@@ -179,31 +188,31 @@ export class CharacterEntity {
         this.publish();
         throw err;
       }
-      return this.character;
+      return this.snapshot();
     });
   }
 
   regenerateRef(input: messages.RegenerateRefInput): Promise<Character> {
     return this.transition('regenerateRef', input, async () => {
       await this.startGeneration('regenerateRef', input.pose, input.promptOverride);
-      return this.character;
+      return this.snapshot();
     });
   }
 
   resynthesize(caller: { teamId: string }): Promise<Character> {
     return this.transition('resynthesize', caller, async () => {
       await this.startGeneration('resynthesize');
-      return this.character;
+      return this.snapshot();
     });
   }
 
   save(caller: { teamId: string }): Promise<Character> {
     return this.transition('save', caller, async () => {
-      if (this.character.status === 'ready') return this.character;
+      if (this.character.status === 'ready') return this.snapshot();
       this.character.status = 'ready';
       this.touch();
       await this.purgeStaleImages();
-      return this.character;
+      return this.snapshot();
     });
   }
 
@@ -212,7 +221,7 @@ export class CharacterEntity {
       if (input.name !== undefined) this.character.name = input.name;
       if (input.attributes !== undefined) this.character.attributes = input.attributes;
       this.touch();
-      return this.character;
+      return this.snapshot();
     });
   }
 

@@ -1,6 +1,9 @@
 /**
- * `X-Api-Key` → team. Lookups are cached for a few seconds per process, so a revoked key stops
- * working on every replica within that time without a query per request.
+ * `X-Api-Key` → team. Lookups are cached per process for `ttlMs`, so a revoked key stops working
+ * on every replica within that time plus one second, without a query per request. One lookup per
+ * key is in flight at a time: when an entry has just expired under load, the first request
+ * refreshes it in the background and the others keep the answer they had for up to a second,
+ * instead of all querying Temporal at once (that stampede was the read path's p99 at c=32).
  */
 import type { RequestHandler } from 'express';
 import type { Tenancy } from '../../platform/tenancy.js';
@@ -9,32 +12,67 @@ import { localsOf } from '../context.js';
 import { ApiError } from '../errors.js';
 import { resolveVersion } from './version.js';
 
-interface Cached {
+interface Identity {
   teamId: string | null;
   versionPin: string | null;
-  expires: number;
 }
+
+interface Cached {
+  identity: Identity | null;
+  expires: number;
+  refreshing: Promise<Identity> | null;
+}
+
+const MAX_ENTRIES = 10_000;
+const STALE_GRACE_MS = 1000;
 
 const invalidKey = () =>
   new ApiError(401, 'invalid_api_key', 'Missing or invalid API key. Send your team key in the X-Api-Key header (it starts with al_live_).', 'X-Api-Key');
 
 export function authenticate(tenancy: Tenancy, ttlMs = 5000): RequestHandler {
   const cache = new Map<string, Cached>();
+
+  const lookup = async (key: string): Promise<Identity> => {
+    const record = await tenancy.resolveKey(key);
+    const team = record ? await tenancy.team(record.teamId) : null;
+    return { teamId: record?.teamId ?? null, versionPin: team?.version ?? null };
+  };
+
+  const refresh = (key: string, entry: Cached): Promise<Identity> => {
+    entry.refreshing ??= lookup(key)
+      .then((identity) => {
+        entry.identity = identity;
+        entry.expires = Date.now() + ttlMs;
+        return identity;
+      })
+      .finally(() => {
+        entry.refreshing = null;
+      });
+    return entry.refreshing;
+  };
+
   return async (req, res, next) => {
     const key = req.get('X-Api-Key');
     if (!key || key.length > 200) throw invalidKey();
     const hash = hashApiKey(key);
     let entry = cache.get(hash);
-    if (!entry || entry.expires < Date.now()) {
-      const record = await tenancy.resolveKey(key);
-      const team = record ? await tenancy.team(record.teamId) : null;
-      entry = { teamId: record?.teamId ?? null, versionPin: team?.version ?? null, expires: Date.now() + ttlMs };
-      if (cache.size > 10_000) cache.clear();
+    if (!entry) {
+      if (cache.size >= MAX_ENTRIES) cache.clear();
+      entry = { identity: null, expires: 0, refreshing: null };
       cache.set(hash, entry);
     }
-    if (!entry.teamId) throw invalidKey();
-    localsOf(res).teamId = entry.teamId;
-    resolveVersion(req, res, entry.versionPin);
+    let identity = entry.identity;
+    const now = Date.now();
+    if (!identity || now >= entry.expires + Math.min(ttlMs, STALE_GRACE_MS)) {
+      // Never known, or stale beyond the grace: wait for the (shared) lookup.
+      identity = await refresh(key, entry);
+    } else if (now >= entry.expires) {
+      // Expired recently: answer with what we know and refresh once in the background.
+      refresh(key, entry).catch(() => undefined);
+    }
+    if (!identity.teamId) throw invalidKey();
+    localsOf(res).teamId = identity.teamId;
+    resolveVersion(req, res, identity.versionPin);
     next();
   };
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
-import { devServerDynamicConfig } from '../../platform/dev-server.js';
+import { devServerDynamicConfig, devServerSqlitePragmas } from '../../platform/dev-server.js';
 import { ensureTemporalCli } from '../../platform/temporal-cli.js';
 import { registerSearchAttributes } from '../../platform/temporal-setup.js';
 
@@ -60,8 +60,10 @@ export interface ClusterOptions {
   workerEnv: Record<string, string>;
   apiEnv: Record<string, string>;
   taskQueue?: string;
-  /** Extra dev-server flags (e.g. SQLite pragmas). */
+  /** Extra dev-server flags. */
   temporalArgs?: string[];
+  /** The database file's pragmas; the project's defaults unless given ({} for SQLite's own). */
+  sqlitePragmas?: Readonly<Record<string, string>>;
 }
 
 export class Cluster {
@@ -83,7 +85,7 @@ export class Cluster {
     this.temporal = new Managed(
       'temporal',
       cli,
-      ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--db-filename', join(runDir, 'temporal.db'), '--log-level', 'warn', ...devServerDynamicConfig(), ...(this.options.temporalArgs ?? [])],
+      ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--db-filename', join(runDir, 'temporal.db'), '--log-level', 'warn', ...devServerDynamicConfig(), ...devServerSqlitePragmas(this.options.sqlitePragmas), ...(this.options.temporalArgs ?? [])],
       process.env,
       runDir,
     );
