@@ -23,6 +23,20 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** Every child this harness started and has not seen exit; killed if the harness is told to stop. */
+const running = new Set<ChildProcess>();
+let stopHooked = false;
+function killChildrenOnStop(): void {
+  if (stopHooked) return;
+  stopHooked = true;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      for (const child of running) child.kill('SIGKILL');
+      process.exit(128 + ({ SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const)[signal]);
+    });
+  }
+}
+
 export class Managed {
   child: ChildProcess | null = null;
   private readonly log: WriteStream;
@@ -38,7 +52,10 @@ export class Managed {
   }
 
   start(): void {
+    killChildrenOnStop();
     const child = spawn(this.command, this.args, { cwd: root, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    running.add(child);
+    child.once('exit', () => running.delete(child));
     child.stdout!.pipe(this.log, { end: false });
     child.stderr!.pipe(this.log, { end: false });
     this.child = child;
