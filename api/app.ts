@@ -63,7 +63,10 @@ const bodyErrors: ErrorRequestHandler = (err, _req, _res, next) => {
   next(err);
 };
 
-export function createApp(deps: AppDeps): express.Express {
+/** The Express app, and `drain()`: waits for the background work it started (call it before closing the Temporal connection). */
+export type ApiApp = express.Express & { drain(): Promise<void> };
+
+export function createApp(deps: AppDeps): ApiApp {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -85,7 +88,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(checkVersionHeader);
   app.use(fileRoutes(deps.blobs, signer));
   app.use(requireJson, express.json({ limit: BODY_LIMIT, strict: true }), bodyErrors);
-  app.use('/v1', authenticate(deps.tenancy, deps.authCacheMs));
+  const auth = authenticate(deps.tenancy, deps.authCacheMs);
+  app.use('/v1', auth);
   const keys = new IdempotencyKeys(deps.client, deps.taskQueue);
   app.use(
     characterRoutes({
@@ -110,5 +114,5 @@ export function createApp(deps: AppDeps): express.Express {
     if (res.headersSent) return res.destroy();
     res.status(apiError.status).json(apiError.body(id));
   }) as ErrorRequestHandler);
-  return app;
+  return Object.assign(app, { drain: () => auth.drain() });
 }

@@ -45,7 +45,10 @@ export async function startApiProcess(options: ApiProcessOptions = {}): Promise<
   const shutdown = (signal: string) => {
     log.info({ signal }, 'api stopping');
     server.close(() => {
-      void Promise.allSettled([connection.close(), bucketStore.close()]).finally(() => process.exit(0));
+      void app
+        .drain()
+        .then(() => Promise.allSettled([connection.close(), bucketStore.close()]))
+        .finally(() => process.exit(0));
     });
     server.closeIdleConnections();
     setTimeout(() => process.exit(0), 10_000).unref();

@@ -65,6 +65,20 @@ describe('API-key cache', () => {
     assert.equal(state.lookups, 2);
   });
 
+  test('drain() waits for a background refresh, so the connection can close after it', async () => {
+    const { tenancy, state } = countingTenancy(80);
+    const auth = authenticate(tenancy, 100);
+    await call(auth);
+    await sleep(120);
+    await call(auth); // answered from the expired entry; the refresh runs on
+    let drained = false;
+    const drain = auth.drain().then(() => (drained = true));
+    await sleep(20);
+    assert.equal(drained, false, 'drain returned while a lookup was still running');
+    await drain;
+    assert.equal(state.lookups, 2);
+  });
+
   test('a revoked key stops working after TTL plus grace', async () => {
     const { tenancy, state } = countingTenancy(1);
     const auth = authenticate(tenancy, 100);

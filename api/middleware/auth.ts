@@ -29,8 +29,12 @@ const STALE_GRACE_MS = 1000;
 const invalidKey = () =>
   new ApiError(401, 'invalid_api_key', 'Missing or invalid API key. Send your team key in the X-Api-Key header (it starts with al_live_).', 'X-Api-Key');
 
-export function authenticate(tenancy: Tenancy, ttlMs = 5000): RequestHandler {
+/** The middleware, and a way to wait for the lookups it runs in the background (before closing the Temporal connection). */
+export type Authenticate = RequestHandler & { drain(): Promise<void> };
+
+export function authenticate(tenancy: Tenancy, ttlMs = 5000): Authenticate {
   const cache = new Map<string, Cached>();
+  const pending = new Set<Promise<Identity>>();
 
   const lookup = async (key: string): Promise<Identity> => {
     const record = await tenancy.resolveKey(key);
@@ -39,19 +43,24 @@ export function authenticate(tenancy: Tenancy, ttlMs = 5000): RequestHandler {
   };
 
   const refresh = (key: string, entry: Cached): Promise<Identity> => {
-    entry.refreshing ??= lookup(key)
-      .then((identity) => {
-        entry.identity = identity;
-        entry.expires = Date.now() + ttlMs;
-        return identity;
-      })
-      .finally(() => {
-        entry.refreshing = null;
-      });
+    if (!entry.refreshing) {
+      const refreshing: Promise<Identity> = lookup(key)
+        .then((identity) => {
+          entry.identity = identity;
+          entry.expires = Date.now() + ttlMs;
+          return identity;
+        })
+        .finally(() => {
+          entry.refreshing = null;
+          pending.delete(refreshing);
+        });
+      entry.refreshing = refreshing;
+      pending.add(refreshing);
+    }
     return entry.refreshing;
   };
 
-  return async (req, res, next) => {
+  const middleware: RequestHandler = async (req, res, next) => {
     const key = req.get('X-Api-Key');
     if (!key || key.length > 200) throw invalidKey();
     const hash = hashApiKey(key);
@@ -75,4 +84,9 @@ export function authenticate(tenancy: Tenancy, ttlMs = 5000): RequestHandler {
     resolveVersion(req, res, identity.versionPin);
     next();
   };
+  return Object.assign(middleware, {
+    async drain() {
+      await Promise.allSettled([...pending]);
+    },
+  });
 }

@@ -125,6 +125,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+      await app.drain();
       worker.shutdown();
       await running;
       await env.teardown();
