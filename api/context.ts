@@ -1,6 +1,6 @@
 /** What the middleware learns about a request, attached to `res.locals`. */
 import type { Response } from 'express';
-import type { CallContext } from './characters.js';
+import type { CallContext } from './use-cases/characters.js';
 
 export interface RequestLocals {
   requestId: string;

@@ -1,5 +1,5 @@
 /**
- * The one place that turns failures into the contract's error envelope (CONTRACT.md §1 Errors).
+ * The one place that turns failures into the contract's error envelope (the `Error` schema of /openapi.json).
  * Routes throw `ApiError`s or let domain and Temporal errors through; `toApiError` maps the rest.
  */
 import { ServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';

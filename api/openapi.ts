@@ -5,6 +5,7 @@
  */
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
+import { RATE_CARD, credits } from '../domain/pricing.js';
 import { DEFAULT_VERSION } from '../domain/versions.js';
 import {
   balanceSchema,
@@ -79,7 +80,7 @@ function build(): object {
     },
     paths: {
       '/v1/characters': {
-        post: operation({ summary: 'Create a character (synthesize flow, 4 credits)', body: createBodySchema, ok: [201, ref('Character')], errors: [400, 402, 409, 413] }),
+        post: operation({ summary: `Create a character (synthesize flow, ${credits(RATE_CARD.character.synthesize)})`, body: createBodySchema, ok: [201, ref('Character')], errors: [400, 402, 409, 413] }),
         get: operation({ summary: 'List characters, newest first', query: listQuerySchema, ok: [200, jsonSchema(characterListSchema)], errors: [400] }),
       },
       '/v1/characters/{id}': {
@@ -91,10 +92,10 @@ function build(): object {
         post: operation({ summary: 'Save: reviewing → ready (free)', path: true, ok: [200, ref('Character')], errors: [400, 404, 409] }),
       },
       '/v1/characters/{id}/refs/regenerate': {
-        post: operation({ summary: 'Regenerate one pose (1 credit)', path: true, body: regenerateBodySchema, ok: [200, ref('Character')], errors: [400, 402, 404, 409] }),
+        post: operation({ summary: `Regenerate one pose (${credits(RATE_CARD.character.regenerate)})`, path: true, body: regenerateBodySchema, ok: [200, ref('Character')], errors: [400, 402, 404, 409] }),
       },
       '/v1/characters/{id}/resynthesize': {
-        post: operation({ summary: 'Resynthesize all four poses (4 credits)', path: true, body: resynthesizeBodySchema, ok: [200, ref('Character')], errors: [400, 402, 404, 409] }),
+        post: operation({ summary: `Resynthesize all four poses (${credits(RATE_CARD.character.resynthesize)})`, path: true, body: resynthesizeBodySchema, ok: [200, ref('Character')], errors: [400, 402, 404, 409] }),
       },
       '/v1/characters/{id}/events': {
         get: operation({ summary: "The character's audit trail, oldest first", path: true, query: eventsQuerySchema, ok: [200, jsonSchema(eventListSchema)], errors: [400, 404] }),

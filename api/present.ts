@@ -1,4 +1,4 @@
-/** The character resource as the contract shows it (CONTRACT.md §2): snake_case, signed ref URLs. */
+/** The character resource as the contract shows it (the `Character` schema of /openapi.json): snake_case, signed ref URLs. */
 import type { Character, Status } from '../domain/character.js';
 import type { UrlSigner } from './signing.js';
 

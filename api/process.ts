@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { FilesystemBlobStore } from '../activities/blobs/filesystem.js';
 import { loadConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
-import { Tenancy } from '../platform/tenancy.js';
+import { Tenancy } from './use-cases/tenancy.js';
 import { createApp } from './app.js';
 import { bucketsWith } from './rate-limit/buckets.js';
 import { type BucketStore, MemoryBucketStore, RedisBucketStore } from './rate-limit/token-bucket.js';

@@ -1,21 +1,12 @@
 /** The wire shapes of requests, validated with zod; `parse` turns a failure into the contract's 400. */
 import { z } from 'zod';
-import { POSES, STATUSES } from '../domain/character.js';
-import { CHARACTER_ID_PATTERN } from '../domain/ids.js';
+import { attributesSchema } from '../domain/attributes.js';
+import { AUDIT_EVENT_TYPES } from '../domain/audit-events.js';
+import { POSES, STATUSES, VISIBLE_STATUSES } from '../domain/character.js';
+import { AUDIT_EVENT_ID_PATTERN, CHARACTER_ID_PATTERN, ID_PREFIX } from '../domain/ids.js';
 import { ApiError } from './errors.js';
 
 const text = (max: number) => z.string().max(max);
-
-export const attributesSchema = z.strictObject({
-  gender: text(200).optional(),
-  age: z.number().int().min(0).max(150).optional(),
-  ethnicity: text(200).optional(),
-  hair_color: text(200).optional(),
-  hair_style: text(200).optional(),
-  eye_color: text(200).optional(),
-  body_type: text(200).optional(),
-  additional_details: text(1000).optional(),
-});
 
 export const characterIdSchema = z.string().regex(CHARACTER_ID_PATTERN);
 
@@ -46,12 +37,12 @@ export const emptyBodySchema = z.strictObject({});
 export const listQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   starting_after: characterIdSchema.optional(),
-  status: z.enum(STATUSES.filter((s) => s !== 'deleted') as [string, ...string[]]).optional(),
+  status: z.enum(VISIBLE_STATUSES).optional(),
 });
 
 export const eventsQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(50),
-  starting_after: z.string().regex(/^evt_\d+_\d+$/).optional(),
+  starting_after: z.string().regex(AUDIT_EVENT_ID_PATTERN).optional(),
 });
 
 function describeIssue(issue: z.core.$ZodIssue, param: string): string {
@@ -65,7 +56,7 @@ function describeIssue(issue: z.core.$ZodIssue, param: string): string {
     case 'invalid_value':
       return `${param} must be one of: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}.`;
     case 'invalid_format':
-      return `${param} is not a valid ${param === 'starting_after' || param === 'id' ? 'character id (char_…)' : issue.format}.`;
+      return `${param} is not a valid ${param === 'starting_after' || param === 'id' ? `character id (${ID_PREFIX.character}…)` : issue.format}.`;
     default:
       return `${param} is invalid: ${issue.message}.`;
   }
@@ -128,19 +119,7 @@ export const balanceSchema = z.object({ object: z.literal('balance'), credits: z
 
 export const eventSchema = z.object({
   id: z.string(),
-  type: z.enum([
-    'character.created',
-    'character.pose_generated',
-    'character.pose_failed',
-    'character.pose_cancelled',
-    'character.saved',
-    'character.ref_regenerated',
-    'character.resynthesized',
-    'character.updated',
-    'character.deleted',
-    'credits.debited',
-    'credits.refunded',
-  ]),
+  type: z.enum(AUDIT_EVENT_TYPES),
   created_at: z.iso.datetime(),
   request_id: z.string().nullable(),
   data: z.record(z.string(), z.unknown()),

@@ -1,7 +1,7 @@
 /** The HTTP server around the app: timeouts, and errors Node answers before Express sees the request. */
 import { type Server, createServer } from 'node:http';
 import type { Express } from 'express';
-import { ulid } from 'ulid';
+import { newId } from '../domain/new-id.js';
 import { ApiError } from './errors.js';
 
 const PARSER_ERRORS: Record<string, ApiError> = {
@@ -17,7 +17,7 @@ export function listen(app: Express, port: number, host: string): Promise<Server
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy();
     const error = PARSER_ERRORS[err.code ?? ''] ?? new ApiError(400, 'parameter_invalid', 'The HTTP request is malformed.');
-    const requestId = `req_${ulid()}`;
+    const requestId = newId('request');
     const body = JSON.stringify(error.body(requestId));
     socket.end(
       `HTTP/1.1 ${error.status} ${error.code}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nAurous-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,

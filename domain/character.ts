@@ -1,4 +1,7 @@
 /** The character as the workflow holds it. Shared by api/, workflows/ and activities/: no Node-only imports. */
+import type { Attributes } from './attributes.js';
+
+export type { Attributes };
 
 export const POSES = ['portrait', 'front', 'side', 'back', 'other'] as const;
 export type Pose = (typeof POSES)[number];
@@ -9,33 +12,19 @@ export const SYNTHESIS_POSES: readonly Pose[] = ['portrait', 'front', 'side', 'b
 export const STATUSES = ['synthesizing', 'reviewing', 'ready', 'failed', 'deleted'] as const;
 export type Status = (typeof STATUSES)[number];
 
+/** The statuses a client can see and list: a deleted character answers 404. */
+export const VISIBLE_STATUSES = ['synthesizing', 'reviewing', 'ready', 'failed'] as const satisfies readonly Status[];
+export type VisibleStatus = (typeof VISIBLE_STATUSES)[number];
+
+export function isVisible(status: Lifecycle): status is VisibleStatus {
+  return (VISIBLE_STATUSES as readonly string[]).includes(status);
+}
+
 /**
  * `new`: the workflow exists but its create has not been paid for yet.
  * `rejected`: the create was refused (insufficient credits); the character never existed for the client.
  */
 export type Lifecycle = Status | 'new' | 'rejected';
-
-export const ATTRIBUTE_KEYS = [
-  'gender',
-  'age',
-  'ethnicity',
-  'hair_color',
-  'hair_style',
-  'eye_color',
-  'body_type',
-  'additional_details',
-] as const;
-
-export interface Attributes {
-  gender?: string;
-  age?: number;
-  ethnicity?: string;
-  hair_color?: string;
-  hair_style?: string;
-  eye_color?: string;
-  body_type?: string;
-  additional_details?: string;
-}
 
 /** A generated image as history sees it: a pointer into the blob store, never the bytes. */
 export interface ImageRecord {

@@ -1,10 +1,48 @@
-/** Workflow ids: an operator reads in the Temporal UI what each workflow is. */
-export const CHARACTER_ID_PATTERN = /^char_[0-9A-HJKMNP-TV-Z]{26}$/;
-export const TEAM_ID_PATTERN = /^team_[0-9A-HJKMNP-TV-Z]{26}$/;
+/**
+ * Every id this system mints or derives, by prefix: an operator reads in the Temporal UI what each
+ * workflow is. Pure: workflows import it too. Minting fresh ids is in `new-id.ts` (Node only).
+ */
+export const ID_PREFIX = {
+  character: 'char_',
+  team: 'team_',
+  request: 'req_',
+  auditEvent: 'evt_',
+  grant: 'grant_',
+} as const;
+export type IdKind = keyof typeof ID_PREFIX;
 
+/** What a team's API keys start with. */
+export const API_KEY_PREFIX = 'al_live_';
+
+/** Update ids of requests with an Idempotency-Key; characters remember them across continue-as-new. */
+export const IDEMPOTENT_UPDATE_PREFIX = 'idem_';
+
+const ULID = '[0-9A-HJKMNP-TV-Z]{26}';
+export const CHARACTER_ID_PATTERN = new RegExp(`^${ID_PREFIX.character}${ULID}$`);
+export const TEAM_ID_PATTERN = new RegExp(`^${ID_PREFIX.team}${ULID}$`);
+export const AUDIT_EVENT_ID_PATTERN = new RegExp(`^${ID_PREFIX.auditEvent}\\d+_\\d+$`);
+
+/** An id of `kind` around a given ULID (a fixed one, when an Idempotency-Key chose it). */
+export function idOf(kind: IdKind, ulid: string): string {
+  return `${ID_PREFIX[kind]}${ulid}`;
+}
+
+/** The ULID inside an id of `kind`: its creation time is encoded there. */
+export function ulidIn(kind: IdKind, id: string): string {
+  return id.slice(ID_PREFIX[kind].length);
+}
+
+/** The workflow of an API key is named by the key's SHA-256: the key itself is never stored. */
 export function apiKeyWorkflowId(keyHash: string): string {
   return `apikey_${keyHash}`;
 }
 
-/** Update ids of requests with an Idempotency-Key start with this; characters remember them across continue-as-new. */
-export const IDEMPOTENT_UPDATE_PREFIX = 'idem_';
+/** The workflow of one (team, Idempotency-Key), named by their SHA-256. */
+export function idempotencyKeyWorkflowId(hash: string): string {
+  return `idemkey_${hash}`;
+}
+
+/** An audit-trail event: the workflow run it comes from and its event id there. */
+export function auditEventId(runIndex: number, eventId: string | number): string {
+  return `${ID_PREFIX.auditEvent}${runIndex}_${eventId}`;
+}

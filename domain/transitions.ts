@@ -1,11 +1,13 @@
 /**
- * The status machine of CONTRACT.md §5 as pure functions: which status allows which call, what it
+ * The status machine as pure functions: which status allows which call, what it
  * costs, where a generation lands. The workflow calls these; test/transitions.test.ts checks them
  * without Temporal.
  */
 import type { Lifecycle, Pose, Status } from './character.js';
 import { SYNTHESIS_POSES } from './character.js';
 import type { Refusal } from './errors.js';
+import { CREDITS_PER_POSE } from './pricing.js';
+import { characterNotFound } from './refusals.js';
 
 export type Action = 'create' | 'regenerateRef' | 'resynthesize' | 'save' | 'update' | 'delete';
 
@@ -35,7 +37,7 @@ const FIX_HINT: Partial<Record<Lifecycle, string>> = {
 /** Why `action` is refused in `status`, or null when it is allowed. */
 export function refusalFor(action: Action, status: Lifecycle): Refusal | null {
   if (status === 'deleted' || status === 'rejected' || (status === 'new' && action !== 'create')) {
-    return { code: 'resource_not_found', message: 'No such character.', param: 'id' };
+    return characterNotFound();
   }
   if (ALLOWED_FROM[action].includes(status)) return null;
   const hint = FIX_HINT[status] ?? '';
@@ -44,9 +46,6 @@ export function refusalFor(action: Action, status: Lifecycle): Refusal | null {
     message: `Cannot ${ROUTE_WORDS[action]} a character whose status is ${status}. ${hint}`.trim(),
   };
 }
-
-/** Credits per generated pose: every paid action is priced by the poses it generates. */
-export const CREDITS_PER_POSE = 1;
 
 /** The poses an action generates; empty for the free ones. */
 export function posesGeneratedBy(action: Action, pose?: Pose): readonly Pose[] {
@@ -61,7 +60,7 @@ export function posesGeneratedBy(action: Action, pose?: Pose): readonly Pose[] {
   }
 }
 
-/** What `action` costs, in credits (version 2026-05-15: create 4, resynthesize 4, regenerate 1, else 0). */
+/** What `action` costs, in credits (the rate card in pricing.ts prices a pose; free actions generate none). */
 export function costOf(action: Action, pose?: Pose): number {
   return posesGeneratedBy(action, pose).length * CREDITS_PER_POSE;
 }

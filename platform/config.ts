@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_RENDERER_OPTIONS } from '../activities/inference/renderer.js';
 
 const rate = z.coerce.number().min(0).max(1);
 const port = z.coerce.number().int().min(0).max(65535);
@@ -22,12 +23,12 @@ const schema = z.object({
   FILE_URL_SECRET: z.string().min(32).optional(),
   FILE_URL_TTL_SECONDS: z.coerce.number().int().positive().default(24 * 3600),
   INFERENCE_BACKEND: z.enum(['renderer', 'openai']).default('renderer'),
-  RENDERER_LATENCY_MS: z.coerce.number().int().min(0).default(1000),
-  RENDERER_TRANSIENT_FAILURE_RATE: rate.default(0),
-  RENDERER_PERMANENT_FAILURE_RATE: rate.default(0),
-  RENDERER_HANG_RATE: rate.default(0),
+  RENDERER_LATENCY_MS: z.coerce.number().int().min(0).default(DEFAULT_RENDERER_OPTIONS.latencyMs),
+  RENDERER_TRANSIENT_FAILURE_RATE: rate.default(DEFAULT_RENDERER_OPTIONS.transientFailureRate),
+  RENDERER_PERMANENT_FAILURE_RATE: rate.default(DEFAULT_RENDERER_OPTIONS.permanentFailureRate),
+  RENDERER_HANG_RATE: rate.default(DEFAULT_RENDERER_OPTIONS.hangRate),
   GENERATION_TIMEOUT_MS: z.coerce.number().int().positive().default(300_000),
-  RENDERER_SIZE: z.coerce.number().int().min(64).max(2048).default(320),
+  RENDERER_SIZE: z.coerce.number().int().min(64).max(2048).default(DEFAULT_RENDERER_OPTIONS.size),
   OPENAI_BASE_URL: z.url().default('https://api.openai.com'),
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_MODEL: z.string().default('gpt-image-1'),

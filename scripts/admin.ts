@@ -1,14 +1,14 @@
 /**
- * The operator CLI (CONTRACT.md §4): `npm run admin -- <noun> <verb> [--flags]`. JSON on stdout,
+ * The operator CLI (README, "Operating it"): `npm run admin -- <noun> <verb> [--flags]`. JSON on stdout,
  * errors on stderr, non-zero exit on failure. Talks to the same Temporal the API uses.
  */
 import { parseArgs } from 'node:util';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
-import { CHARACTER_ID_PATTERN, TEAM_ID_PATTERN } from '../domain/ids.js';
-import { characterEvents } from '../platform/audit-trail.js';
+import { CHARACTER_ID_PATTERN, ID_PREFIX, TEAM_ID_PATTERN } from '../domain/ids.js';
+import { characterEvents } from '../api/use-cases/audit-trail.js';
 import { VERSION_PATTERN, isSupportedVersion } from '../domain/versions.js';
 import { loadConfig } from '../platform/config.js';
-import { Tenancy } from '../platform/tenancy.js';
+import { Tenancy } from '../api/use-cases/tenancy.js';
 
 const USAGE = `usage: npm run admin -- <command>
   team create --name NAME [--credits N] [--version YYYY-MM-DD]
@@ -28,7 +28,7 @@ function required(value: string | undefined, flag: string): string {
 
 function teamId(value: string | undefined): string {
   const id = required(value, 'team');
-  if (!TEAM_ID_PATTERN.test(id)) throw new UsageError(`--team must be a team id (team_…), got ${id}`);
+  if (!TEAM_ID_PATTERN.test(id)) throw new UsageError(`--team must be a team id (${ID_PREFIX.team}…), got ${id}`);
   return id;
 }
 
@@ -56,7 +56,7 @@ async function run(argv: string[], tenancy: Tenancy, client: Client): Promise<un
   switch (command) {
     case 'character history': {
       const id = positionals[2];
-      if (!id || !CHARACTER_ID_PATTERN.test(id)) throw new UsageError('character history needs a character id (char_…)');
+      if (!id || !CHARACTER_ID_PATTERN.test(id)) throw new UsageError(`character history needs a character id (${ID_PREFIX.character}…)`);
       return { character_id: id, events: await characterEvents(client, id) };
     }
     case 'team create': {

@@ -17,15 +17,16 @@ import autocannon from 'autocannon';
 import { FlowProducer, Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { getCharacter, update } from '../domain/messages.js';
-import { DEV_SERVER_SQLITE_PRAGMAS } from '../platform/dev-server.js';
-import { Tenancy } from '../platform/tenancy.js';
+import { DEV_SERVER_SQLITE_PRAGMAS } from './temporal/dev-server.js';
+import { Tenancy } from '../api/use-cases/tenancy.js';
 import { Cluster, Managed } from './support/cluster.js';
+import { uniformRateLimitsJson } from '../api/rate-limit/buckets.js';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
 const quick = values.quick;
 const root = fileURLToPath(new URL('..', import.meta.url));
 const say = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
-const UNLIMITED = JSON.stringify(Object.fromEntries(['characters_get', 'characters_post', 'characters_synthesize'].map((b) => [b, { sustained_per_minute: 1e9, burst: 1e9 }])));
+const UNLIMITED = uniformRateLimitsJson({ sustainedPerMinute: 1e9, burst: 1e9 });
 const SIZES = quick
   ? { fanOut: 5, fanOutLatency: 200, overhead: 10, readSeconds: 1, readConcurrency: [1, 8], writes: 12, writeConcurrency: 4, updateSeconds: 1, scale: 60, transitions: 200, cacheSizes: [50], touched: 40 }
   : { fanOut: 24, fanOutLatency: 1000, overhead: 100, readSeconds: 5, readConcurrency: [1, 8, 32], writes: 200, writeConcurrency: 16, updateSeconds: 5, scale: 10_000, transitions: 5_000, cacheSizes: [100, 1000, 5000], touched: 5000 };

@@ -13,10 +13,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { Tenancy } from '../platform/tenancy.js';
+import { Tenancy } from '../api/use-cases/tenancy.js';
 import { type AuditResult, type TeamUnderTest, audit } from './chaos/audit.js';
 import { Cluster } from './support/cluster.js';
 import { type LoadStats, VirtualClient, newStats } from './chaos/load.js';
+import { uniformRateLimitsJson } from '../api/rate-limit/buckets.js';
 
 const { values } = parseArgs({ options: { minutes: { type: 'string', default: '2' }, label: { type: 'string', default: 'latest' }, teams: { type: 'string', default: '3' } } });
 const minutes = Number(values.minutes);
@@ -40,7 +41,7 @@ const cluster = new Cluster({
     RENDERER_SIZE: '96',
     WORKER_METRICS_ADDRESS: '',
   },
-  apiEnv: { RATE_LIMITS: JSON.stringify({ characters_get: { sustained_per_minute: 1e6, burst: 1e6 }, characters_post: { sustained_per_minute: 1e6, burst: 1e6 }, characters_synthesize: { sustained_per_minute: 1e6, burst: 1e6 } }) },
+  apiEnv: { RATE_LIMITS: uniformRateLimitsJson({ sustainedPerMinute: 1e6, burst: 1e6 }) },
 });
 
 async function injectFaults(running: () => boolean, startedAt: number, durationMs: number): Promise<void> {

@@ -10,10 +10,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../platform/config.js';
-import { devServerDynamicConfig, devServerSqlitePragmas } from '../platform/dev-server.js';
-import { ensureTemporalCli } from '../platform/temporal-cli.js';
+import { devServerDynamicConfig, devServerSqlitePragmas } from './temporal/dev-server.js';
+import { ensureTemporalCli } from './temporal/cli.js';
 import { registerSearchAttributes } from '../platform/temporal-setup.js';
-import { Tenancy } from '../platform/tenancy.js';
+import { Tenancy } from '../api/use-cases/tenancy.js';
+import { ID_PREFIX } from '../domain/ids.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const config = loadConfig();
@@ -136,7 +137,7 @@ try {
     say(`  Try: curl -s ${apiUrl}/v1/characters -H 'X-Api-Key: ${team.apiKey}' -H 'Content-Type: application/json' \\`);
     say(`         -d '{"name":"Aurora","generate":true,"attributes":{"hair_color":"black","eye_color":"brown"}}'`);
   } else {
-    say('  Teams exist already; make a key with: npm run admin -- key create --team team_…  (list teams: npm run admin -- team list)');
+    say(`  Teams exist already; make a key with: npm run admin -- key create --team ${ID_PREFIX.team}…  (list teams: npm run admin -- team list)`);
   }
   say('');
   say('[start] running; Ctrl-C stops everything');

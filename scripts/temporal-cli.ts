@@ -1,5 +1,5 @@
 /** Prints the path of the Temporal CLI, building it first if needed: `npm run temporal:cli`. */
-import { ensureTemporalCli } from '../platform/temporal-cli.js';
+import { ensureTemporalCli } from './temporal/cli.js';
 
 try {
   console.log(await ensureTemporalCli());

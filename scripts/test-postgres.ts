@@ -1,13 +1,13 @@
 /**
  * The end-to-end tests against production-shaped Temporal: the real server on local PostgreSQL
- * (platform/temporal-server.ts), on databases dropped and recreated every run, instead of
+ * (scripts/temporal/server.ts), on databases dropped and recreated every run, instead of
  * ephemeral dev servers. `node --import tsx scripts/test-postgres.ts [test files…]`; exits non-zero
  * when any test failed.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
-import { type PostgresTemporal, startPostgresTemporal } from '../platform/temporal-server.js';
+import { type PostgresTemporal, startPostgresTemporal } from './temporal/server.js';
 
 type DynamicConfig = Record<string, string | number | boolean>;
 
@@ -16,20 +16,20 @@ const say = (line: string) => console.log(line);
 
 // Every file that runs against a stack; chaos and bench-smoke start their own dev servers.
 const DEFAULT_FILES = [
-  'test/lifecycle.test.ts',
-  'test/failures.test.ts',
-  'test/idempotency.test.ts',
-  'test/tenancy.test.ts',
-  'test/smoke.test.ts',
-  'test/validation.test.ts',
-  'test/rate-limits.test.ts',
-  'test/inference.test.ts',
-  'test/fuzz.test.ts',
-  'test/observability.test.ts',
-  'test/openapi.test.ts',
-  'test/continue-as-new.test.ts',
-  'test/audit-trail.test.ts',
-  'test/replay.test.ts',
+  'test/http/lifecycle.test.ts',
+  'test/http/failures.test.ts',
+  'test/http/idempotency.test.ts',
+  'test/http/tenancy.test.ts',
+  'test/http/smoke.test.ts',
+  'test/http/validation.test.ts',
+  'test/http/rate-limits.test.ts',
+  'test/http/inference.test.ts',
+  'test/http/fuzz.test.ts',
+  'test/http/observability.test.ts',
+  'test/http/openapi.test.ts',
+  'test/workflow/continue-as-new.test.ts',
+  'test/http/audit-trail.test.ts',
+  'test/workflow/replay.test.ts',
 ];
 
 /**
@@ -38,9 +38,9 @@ const DEFAULT_FILES = [
  * whose values differ from these, so they cannot drift silently.
  */
 const FILE_DYNAMIC_CONFIG: Record<string, DynamicConfig> = {
-  'test/continue-as-new.test.ts': { 'limit.historyCount.suggestContinueAsNew': 40 },
-  'test/audit-trail.test.ts': { 'limit.historyCount.suggestContinueAsNew': 50 },
-  'test/replay.test.ts': { 'limit.historyCount.suggestContinueAsNew': 60 },
+  'test/workflow/continue-as-new.test.ts': { 'limit.historyCount.suggestContinueAsNew': 40 },
+  'test/http/audit-trail.test.ts': { 'limit.historyCount.suggestContinueAsNew': 50 },
+  'test/workflow/replay.test.ts': { 'limit.historyCount.suggestContinueAsNew': 60 },
 };
 
 interface Run {

@@ -10,7 +10,7 @@ import { readdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureTemporalCli } from '../platform/temporal-cli.js';
+import { ensureTemporalCli } from './temporal/cli.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const totals = { passed: 0, failed: 0 };
@@ -51,12 +51,16 @@ const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
 const only = process.argv.slice(2);
+/** Test files by kind, fastest first: unit, workflow, http, ops. */
+const KINDS = ['unit', 'workflow', 'http', 'ops'];
 const files = only.length
   ? only
-  : readdirSync(join(root, 'test'))
-      .filter((f) => f.endsWith('.test.ts'))
-      .sort()
-      .map((f) => join('test', f));
+  : KINDS.flatMap((kind) =>
+      readdirSync(join(root, 'test', kind))
+        .filter((f) => f.endsWith('.test.ts'))
+        .sort()
+        .map((f) => join('test', kind, f)),
+    );
 const env = { ...process.env, TEMPORAL_CLI_PATH: cli };
 console.log(`[test] ${files.length} files against Temporal dev servers from ${cli}`);
 let code = await run(['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files], env);

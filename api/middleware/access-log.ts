@@ -1,6 +1,9 @@
 import type { RequestHandler } from 'express';
 import type { Logger } from '../../platform/logger.js';
+import { ID_PREFIX } from '../../domain/ids.js';
 import { localsOf } from '../context.js';
+
+const CHARACTER_IN_PATH = new RegExp(`/v1/characters/(${ID_PREFIX.character}[0-9A-Z]{26})`);
 
 /** One structured line per request: ids, route, status, duration. Never a header value: keys stay out of logs. */
 export function accessLog(log: Logger): RequestHandler {
@@ -14,7 +17,7 @@ export function accessLog(log: Logger): RequestHandler {
           teamId,
           method: req.method,
           path: req.path,
-          characterId: /\/v1\/characters\/(char_[0-9A-Z]{26})/.exec(req.path)?.[1],
+          characterId: CHARACTER_IN_PATH.exec(req.path)?.[1],
           status: res.statusCode,
           ms: Number(process.hrtime.bigint() - started) / 1e6,
           replayed: res.getHeader('Aurous-Idempotent-Replayed') === 'true' || undefined,

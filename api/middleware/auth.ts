@@ -6,8 +6,9 @@
  * instead of all querying Temporal at once (at 32 connections, 64 queries per expiry).
  */
 import type { RequestHandler } from 'express';
-import type { Tenancy } from '../../platform/tenancy.js';
-import { hashApiKey } from '../../platform/tenancy.js';
+import type { Tenancy } from '../use-cases/tenancy.js';
+import { hashApiKey } from '../use-cases/tenancy.js';
+import { API_KEY_PREFIX } from '../../domain/ids.js';
 import { localsOf } from '../context.js';
 import { ApiError } from '../errors.js';
 import { resolveVersion } from './version.js';
@@ -27,7 +28,7 @@ const MAX_ENTRIES = 10_000;
 const STALE_GRACE_MS = 1000;
 
 const invalidKey = () =>
-  new ApiError(401, 'invalid_api_key', 'Missing or invalid API key. Send your team key in the X-Api-Key header (it starts with al_live_).', 'X-Api-Key');
+  new ApiError(401, 'invalid_api_key', `Missing or invalid API key. Send your team key in the X-Api-Key header (it starts with ${API_KEY_PREFIX}).`, 'X-Api-Key');
 
 /** The middleware, and a way to wait for the lookups it runs in the background (before closing the Temporal connection). */
 export type Authenticate = RequestHandler & { drain(): Promise<void> };

@@ -1,4 +1,4 @@
-/** The rate-limit buckets of CONTRACT.md §1, declared once; a deployment may override them. */
+/** The rate-limit buckets of the contract (README, "Rate limits"), declared once; a deployment may override them. */
 import { z } from 'zod';
 
 export const BUCKET_NAMES = ['characters_get', 'characters_post', 'characters_synthesize'] as const;
@@ -19,6 +19,16 @@ const overrideSchema = z.partialRecord(
   z.enum(BUCKET_NAMES),
   z.strictObject({ sustained_per_minute: z.number().positive(), burst: z.number().int().positive() }),
 );
+
+/** Every bucket with the same policy: for benchmarks and tests that must not meet the limits. */
+export function uniformBuckets(policy: BucketPolicy): Record<BucketName, BucketPolicy> {
+  return Object.fromEntries(BUCKET_NAMES.map((name) => [name, policy])) as Record<BucketName, BucketPolicy>;
+}
+
+/** The `RATE_LIMITS` value that gives every bucket `policy`. */
+export function uniformRateLimitsJson(policy: BucketPolicy): string {
+  return JSON.stringify(Object.fromEntries(BUCKET_NAMES.map((name) => [name, { sustained_per_minute: policy.sustainedPerMinute, burst: policy.burst }])));
+}
 
 /** The table with a deployment's overrides, given as JSON: `{"characters_synthesize":{"sustained_per_minute":600,"burst":1000}}`. */
 export function bucketsWith(overridesJson: string | undefined): Record<BucketName, BucketPolicy> {

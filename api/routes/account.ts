@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { Tenancy } from '../../platform/tenancy.js';
+import type { Tenancy } from '../use-cases/tenancy.js';
 import { callOf } from '../context.js';
 
 /** `GET /v1/balance`: the team's credits, read from its ledger workflow. */

@@ -1,6 +1,6 @@
-/** The character routes of CONTRACT.md §3: each parses, calls one use case, sends the result. */
+/** The character routes (see /openapi.json): each parses, calls one use case, sends the result. */
 import { type Request, type RequestHandler, type Response, Router } from 'express';
-import type { Characters } from '../characters.js';
+import type { Characters } from '../use-cases/characters.js';
 import type { RateLimiter } from '../middleware/rate-limit.js';
 import { noQuery } from '../middleware/no-query.js';
 import { callOf } from '../context.js';

@@ -11,8 +11,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { Tenancy } from '../../platform/tenancy.js';
+import { Tenancy } from '../../api/use-cases/tenancy.js';
 import { Cluster, freePort } from '../support/cluster.js';
+import { uniformRateLimitsJson } from '../../api/rate-limit/buckets.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -31,7 +32,7 @@ if (!existsSync(join(before, 'node_modules'))) symlinkSync(join(root, 'node_modu
 
 const bundle = join(runDir, 'bundle.js');
 execSync(`${process.execPath} --import tsx scripts/build-workflows.ts ${bundle}`, { cwd: root, stdio: 'ignore' });
-const UNLIMITED = JSON.stringify(Object.fromEntries(['characters_get', 'characters_post', 'characters_synthesize'].map((b) => [b, { sustained_per_minute: 1e9, burst: 1e9 }])));
+const UNLIMITED = uniformRateLimitsJson({ sustainedPerMinute: 1e9, burst: 1e9 });
 const cluster = new Cluster({
   runDir,
   workers: 1,

@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import { getAccounting } from '../../domain/messages.js';
-import type { Tenancy } from '../../platform/tenancy.js';
+import type { Tenancy } from '../../api/use-cases/tenancy.js';
 import type { VirtualClient } from './load.js';
 
 export interface TeamUnderTest {

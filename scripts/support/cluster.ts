@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
-import { devServerDynamicConfig, devServerSqlitePragmas } from '../../platform/dev-server.js';
-import { ensureTemporalCli } from '../../platform/temporal-cli.js';
+import { devServerDynamicConfig, devServerSqlitePragmas } from '../temporal/dev-server.js';
+import { ensureTemporalCli } from '../temporal/cli.js';
 import { registerSearchAttributes } from '../../platform/temporal-setup.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

@@ -7,21 +7,22 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type WorkflowBundleWithSourceMap, bundleWorkflowCode } from '@temporalio/worker';
 import { FilesystemBlobStore } from '../../activities/blobs/filesystem.js';
 import type { InferenceBackend } from '../../activities/inference/backend.js';
 import { BuiltInRenderer } from '../../activities/inference/renderer.js';
 import { createApp } from '../../api/app.js';
-import { devServerDynamicConfig } from '../../platform/dev-server.js';
+import { devServerDynamicConfig } from '../../scripts/temporal/dev-server.js';
 import { createLogger } from '../../platform/logger.js';
-import { ensureTemporalCli } from '../../platform/temporal-cli.js';
+import { ensureTemporalCli } from '../../scripts/temporal/cli.js';
 import { registerSearchAttributes } from '../../platform/temporal-setup.js';
-import { Tenancy } from '../../platform/tenancy.js';
+import { Tenancy } from '../../api/use-cases/tenancy.js';
 import { createCharacterWorker, workflowsPath } from '../../worker/create-worker.js';
 import { connectExternalTemporal, externalTaskQueue, externalTemporal } from './external-temporal.js';
 import { ApiClient } from './http.js';
-import type { BucketName, BucketPolicy } from '../../api/rate-limit/buckets.js';
+import { type BucketName, type BucketPolicy, uniformBuckets } from '../../api/rate-limit/buckets.js';
 import { type BucketStore, MemoryBucketStore } from '../../api/rate-limit/token-bucket.js';
 import { listen } from '../../api/server.js';
 
@@ -41,7 +42,7 @@ export interface StackOptions {
 }
 
 const GENEROUS: BucketPolicy = { sustainedPerMinute: 60_000, burst: 10_000 };
-export const GENEROUS_BUCKETS = { characters_get: GENEROUS, characters_post: GENEROUS, characters_synthesize: GENEROUS };
+export const GENEROUS_BUCKETS = uniformBuckets(GENEROUS);
 
 export interface TestStack {
   env: TestWorkflowEnvironment;
@@ -132,4 +133,22 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
       await rm(blobDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The one set-up block of every file that runs against a stack: starts it in `before`, closes it in
+ * `after`, and returns it (options given as a function are read in `before`). Its properties are read when a test or later hook runs, once it exists.
+ */
+export function useStack(options: StackOptions | (() => StackOptions) = {}): TestStack {
+  let current: TestStack | undefined;
+  before(async () => {
+    current = await startStack(typeof options === 'function' ? options() : options);
+  });
+  after(() => current?.close());
+  return new Proxy({} as TestStack, {
+    get(_, property) {
+      if (!current) throw new Error('The test stack starts in before(): use it inside tests and hooks.');
+      return Reflect.get(current, property);
+    },
+  });
 }

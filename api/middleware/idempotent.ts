@@ -1,0 +1,69 @@
+/**
+ * `Idempotency-Key` on POST, PATCH and DELETE (README, "Idempotency"). The first request proceeds with
+ * operation ids the key's record fixes; a retry of it — after a crash, on any replica — re-issues
+ * the same Temporal operation and Temporal runs it once. A finished 2xx is replayed byte for byte;
+ * a 4xx frees the key.
+ */
+import type { RequestHandler, Response } from 'express';
+import { newId, newIdempotentUpdateId } from '../../domain/new-id.js';
+import type { Logger } from '../../platform/logger.js';
+import { callOf, localsOf } from '../context.js';
+import { ApiError } from '../errors.js';
+import { type IdempotencyKeys, KEY_PATTERN, fingerprintOf } from '../use-cases/idempotency-keys.js';
+
+function sendStored(res: Response, status: number, body: string, replayed: boolean): void {
+  if (replayed) res.setHeader('Aurous-Idempotent-Replayed', 'true');
+  res.status(status).type('application/json').send(body);
+}
+
+/** `mintsCharacter`: the route creates a character, so the operation id is a character id. */
+export function idempotent(keys: IdempotencyKeys, log: Logger, options: { mintsCharacter?: boolean } = {}): RequestHandler {
+  return async (req, res, next) => {
+    const key = req.get('Idempotency-Key');
+    if (key === undefined) return next();
+    if (!KEY_PATTERN.test(key)) {
+      throw new ApiError(400, 'parameter_invalid', 'Idempotency-Key must be 1 to 256 printable ASCII characters.', 'Idempotency-Key');
+    }
+    const { teamId, requestId } = callOf(res);
+    const claim = await keys.claim(teamId, key, {
+      fingerprint: fingerprintOf(req.method, req.path, req.body),
+      requestId,
+      proposedOperationId: options.mintsCharacter ? newId('character') : newIdempotentUpdateId(),
+    });
+    if (claim.kind === 'replay') return sendStored(res, claim.response.status, claim.response.body, true);
+    if (claim.kind === 'conflict') {
+      throw new ApiError(
+        409,
+        'idempotency_key_in_use',
+        'This Idempotency-Key was already used with a different request (another route or another body) in the last 24 hours. Use a new key for a new request.',
+        'Idempotency-Key',
+      );
+    }
+    localsOf(res).operationId = claim.operationId;
+
+    // Hold the response until the key's record knows the outcome; a concurrent twin may have won.
+    const sendJson = res.json.bind(res);
+    res.json = (payload: unknown) => {
+      const status = res.statusCode;
+      const body = JSON.stringify(payload);
+      if (status >= 200 && status < 300) {
+        keys
+          .complete(teamId, key, claim.generation, { status, body })
+          .then((stored) => sendStored(res, stored.status, stored.body, stored.body !== body || stored.status !== status))
+          .catch((err) => {
+            log.warn({ err, requestId }, 'could not store an idempotent response; a retry will re-run the (deduplicated) operation');
+            sendStored(res, status, body, false);
+          });
+      } else if (status >= 400 && status < 500) {
+        keys
+          .release(teamId, key, claim.generation)
+          .catch((err) => log.warn({ err, requestId }, 'could not release an idempotency key after a 4xx'))
+          .finally(() => sendJson(payload));
+      } else {
+        sendJson(payload);
+      }
+      return res;
+    };
+    next();
+  };
+}

@@ -1,0 +1,33 @@
+/** The event types of a character's audit trail (`GET /v1/characters/{id}/events`), declared once. */
+export const AUDIT_EVENT_TYPES = [
+  'character.created',
+  'character.pose_generated',
+  'character.pose_failed',
+  'character.pose_cancelled',
+  'character.saved',
+  'character.ref_regenerated',
+  'character.resynthesized',
+  'character.updated',
+  'character.deleted',
+  'credits.debited',
+  'credits.refunded',
+] as const;
+export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
+
+/** The audit event each character Update stands for, by Update name. */
+export const UPDATE_EVENT_TYPES: Readonly<Record<string, AuditEventType>> = {
+  create: 'character.created',
+  regenerateRef: 'character.ref_regenerated',
+  resynthesize: 'character.resynthesized',
+  save: 'character.saved',
+  update: 'character.updated',
+  delete: 'character.deleted',
+};
+
+export interface AuditEvent {
+  id: string;
+  type: AuditEventType;
+  created_at: string;
+  request_id: string | null;
+  data: Record<string, unknown>;
+}

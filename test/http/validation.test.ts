@@ -1,0 +1,137 @@
+/** Bad input always gets a clear 4xx in the contract's envelope, and changes and charges nothing. */
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import { addSupportedVersion } from '../../domain/versions.js';
+import { ApiClient } from '../support/http.js';
+import { useStack } from '../support/stack.js';
+
+let api: ApiClient;
+const stack = useStack();
+before(async () => {
+  api = (await stack.team(10)).api;
+});
+
+function assertEnvelope(answer: any, status: number, code: string, param?: string) {
+  assert.equal(answer.status, status, answer.text);
+  assert.equal(answer.body.error.code, code, answer.text);
+  assert.equal(answer.body.error.type, status === 401 ? 'authentication_error' : 'invalid_request_error');
+  assert.equal(answer.body.error.param, param, answer.text);
+  assert.equal(answer.headers.get('aurous-request-id'), answer.body.error.request_id);
+  assert.ok(answer.body.error.message.length > 10);
+  assert.ok(!/at .*\.ts:\d+/.test(answer.text), 'no stack trace');
+}
+
+describe('create validation', () => {
+  const cases: [string, unknown, string, string | undefined][] = [
+    ['name missing', { generate: true }, 'parameter_missing', 'name'],
+    ['name empty', { name: '', generate: true }, 'parameter_invalid', 'name'],
+    ['name over 80 characters', { name: 'x'.repeat(81), generate: true }, 'parameter_invalid', 'name'],
+    ['generate missing', { name: 'A' }, 'parameter_missing', 'generate'],
+    ['generate false', { name: 'A', generate: false }, 'parameter_invalid', 'generate'],
+    ['upload flow', { name: 'A', generate: true, upload_ids: ['u1'] }, 'parameter_invalid_combination', 'upload_ids'],
+    ['unknown attribute', { name: 'A', generate: true, attributes: { wings: 2 } }, 'parameter_unknown', 'attributes.wings'],
+    ['age not an integer', { name: 'A', generate: true, attributes: { age: 28.5 } }, 'parameter_invalid', 'attributes.age'],
+    ['age over 150', { name: 'A', generate: true, attributes: { age: 151 } }, 'parameter_invalid', 'attributes.age'],
+    ['hair_color over 200', { name: 'A', generate: true, attributes: { hair_color: 'x'.repeat(201) } }, 'parameter_invalid', 'attributes.hair_color'],
+    ['additional_details over 1000', { name: 'A', generate: true, attributes: { additional_details: 'x'.repeat(1001) } }, 'parameter_invalid', 'attributes.additional_details'],
+    ['client_reference_id over 200', { name: 'A', generate: true, client_reference_id: 'x'.repeat(201) }, 'parameter_invalid', 'client_reference_id'],
+    ['unknown top-level field', { name: 'A', generate: true, colour: 'red' }, 'parameter_unknown', 'colour'],
+    ['a JSON array body', [1, 2], 'parameter_invalid', undefined],
+  ];
+  for (const [name, body, code, param] of cases) {
+    test(`${name}: 400 ${code}`, async () => {
+      assertEnvelope(await api.post('/v1/characters', body), 400, code, param);
+    });
+  }
+
+  test('none of the refused creates charged anything or created a character', async () => {
+    assert.equal((await api.get('/v1/balance')).body.credits, 10);
+    assert.deepEqual((await api.get('/v1/characters')).body.data, []);
+  });
+});
+
+describe('malformed requests', () => {
+  test('malformed JSON is 400 invalid_json', async () => {
+    assertEnvelope(await api.post('/v1/characters', '{"name": "A",'), 400, 'invalid_json');
+  });
+
+  test('a non-JSON content type is 400 naming Content-Type', async () => {
+    const answer = await api.request('POST', '/v1/characters', 'name=A', { 'Content-Type': 'application/x-www-form-urlencoded' });
+    assertEnvelope(answer, 400, 'parameter_invalid', 'Content-Type');
+  });
+
+  test('an oversized body is 413 payload_too_large', async () => {
+    const answer = await api.post('/v1/characters', { name: 'A', generate: true, attributes: { additional_details: 'x'.repeat(100_000) } });
+    assertEnvelope(answer, 413, 'payload_too_large');
+  });
+
+  test('an unknown route is a 404 in the envelope', async () => {
+    assertEnvelope(await api.get('/v1/nothing-here'), 404, 'resource_not_found');
+  });
+
+  test('a body on save is refused when it has fields', async () => {
+    assertEnvelope(await api.post('/v1/characters/char_01J00000000000000000000000/save', { force: true }), 400, 'parameter_unknown', 'force');
+  });
+});
+
+describe('versions', () => {
+  test('responses echo the applied version; the resource freezes it', async () => {
+    const created = await api.post('/v1/characters', { name: 'Versioned', generate: true });
+    assert.equal(created.headers.get('aurous-version'), '2026-05-15');
+    assert.equal(created.body.aurous_version, '2026-05-15');
+    await api.settled(created.body.id);
+  });
+
+  test('a second version is one registration: requests pin it by header or by team, resources freeze it', async () => {
+    addSupportedVersion('2027-01-01');
+    const viaHeader = await api.post('/v1/characters', { name: 'Next', generate: true }, { 'Aurous-Version': '2027-01-01' });
+    assert.equal(viaHeader.status, 201);
+    assert.equal(viaHeader.headers.get('aurous-version'), '2027-01-01');
+    assert.equal(viaHeader.body.aurous_version, '2027-01-01');
+    const later = await api.get(`/v1/characters/${viaHeader.body.id}`);
+    assert.equal(later.headers.get('aurous-version'), '2026-05-15', 'this request applied the default');
+    assert.equal(later.body.aurous_version, '2027-01-01', 'the resource keeps the version it was minted with');
+
+    const { apiKey } = await stack.tenancy.createTeam({ name: 'Pinned', credits: 4, version: '2027-01-01' });
+    const pinned = new ApiClient(stack.baseUrl, apiKey);
+    const created = await pinned.post('/v1/characters', { name: 'Pinned', generate: true });
+    assert.equal(created.headers.get('aurous-version'), '2027-01-01');
+    assert.equal(created.body.aurous_version, '2027-01-01');
+    const overridden = await pinned.get('/v1/balance', { 'Aurous-Version': '2026-05-15' });
+    assert.equal(overridden.headers.get('aurous-version'), '2026-05-15', 'the header wins over the pin');
+    await api.settled(viaHeader.body.id);
+  });
+
+  test('a malformed version is 400 parameter_invalid; an unknown one is 400 unknown_version', async () => {
+    assertEnvelope(await api.get('/v1/characters', { 'Aurous-Version': '2026-5-15' }), 400, 'parameter_invalid', 'Aurous-Version');
+    assertEnvelope(await api.get('/v1/characters', { 'Aurous-Version': '2020-01-01' }), 400, 'unknown_version', 'Aurous-Version');
+  });
+});
+
+describe('hardening', () => {
+  test('a wrong method on a known path is 405 with Allow', async () => {
+    const answer = await api.request('PUT', '/v1/characters/char_01J00000000000000000000000');
+    assert.equal(answer.status, 405);
+    assert.equal(answer.headers.get('allow'), 'GET, PATCH, DELETE');
+    assert.equal(answer.body.error.code, 'method_not_allowed');
+    const list = await api.request('DELETE', '/v1/characters');
+    assert.equal(list.headers.get('allow'), 'GET, POST');
+  });
+
+  test('huge headers are refused in the envelope (431)', async () => {
+    const answer = await api.get('/v1/characters', { 'X-Padding': 'x'.repeat(20_000) });
+    assert.equal(answer.status, 431);
+    assert.equal(answer.body.error.code, 'request_header_fields_too_large');
+    assert.match(answer.body.error.request_id, /^req_/);
+  });
+
+  test('query parameters on routes that take none are refused', async () => {
+    assertEnvelope(await api.get('/v1/characters/char_01J00000000000000000000000?expand=refs'), 400, 'parameter_unknown', 'expand');
+    assertEnvelope(await api.post('/v1/characters?dry_run=1', { name: 'A', generate: true }), 400, 'parameter_unknown', 'dry_run');
+  });
+
+  test('a body that is JSON but not an object is refused, and a null body on PATCH too', async () => {
+    assertEnvelope(await api.request('PATCH', '/v1/characters/char_01J00000000000000000000000', 'null', { 'Content-Type': 'application/json' }), 400, 'invalid_json');
+    assertEnvelope(await api.request('POST', '/v1/characters', '"text"', { 'Content-Type': 'application/json' }), 400, 'invalid_json');
+  });
+});

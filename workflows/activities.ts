@@ -1,0 +1,31 @@
+/** The activities workflows call, with the timeouts and retries each kind of call deserves. */
+import type { ActivityOptions } from '@temporalio/common';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import type { Activities, GeneratePoseInput } from '../activities/index.js';
+import type { ImageRecord } from '../domain/character.js';
+import { PERMANENT_GENERATION_ERROR } from '../domain/errors.js';
+
+const GENERATE_POSE_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '10 minutes',
+  // The activity heartbeats every 2 s while it waits on the backend: a dead worker is noticed in 10 s.
+  heartbeatTimeout: '10 seconds',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: [PERMANENT_GENERATION_ERROR],
+  },
+};
+
+/** One pose's generation, summarized in the Temporal UI in the domain's words. */
+export function generatePose(input: GeneratePoseInput): Promise<ImageRecord> {
+  return proxyActivities<Activities>({ ...GENERATE_POSE_OPTIONS, summary: `Generate the ${input.pose} pose (seed ${input.seed})` }).generatePose(input);
+}
+
+// Ledger and blob calls are short and idempotent: local activities keep them off the task queue.
+export const { debitTeam, refundTeam, purgeImages } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '15 seconds',
+  scheduleToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '200 milliseconds', maximumInterval: '5 seconds' },
+});
