@@ -3,7 +3,7 @@
  * Table of contents: each message wired to a `CharacterEntity` method (workflows/character/), then
  * a main loop that runs queued generations and continues-as-new when Temporal suggests it.
  */
-import { allHandlersFinished, condition, continueAsNew, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, makeContinueAsNewFunc, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Character } from '../domain/character.js';
 import * as messages from '../domain/messages.js';
 import { CharacterEntity } from './character/entity.js';
@@ -38,7 +38,8 @@ export async function characterWorkflow(input: CharacterWorkflowInput): Promise<
     await condition(() => allHandlersFinished() && entity.idle);
     if (entity.state.generation || entity.done) continue;
     entity.appliedUpdates.forgetOld();
-    await continueAsNew<typeof characterWorkflow>({ state: entity.state });
+    // The next run starts with the memo, so GET finds the character between the two runs.
+    await makeContinueAsNewFunc<typeof characterWorkflow>({ memo: { character: entity.character } })({ state: entity.state });
   }
   if (entity.character.status === 'deleted') await sleep(DELETED_GRACE);
   await condition(allHandlersFinished);

@@ -3,7 +3,7 @@
  * grant is an Update in its history, so the ledger is auditable and replayable. Handlers are
  * synchronous, so each ledger operation is atomic without a lock.
  */
-import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, makeContinueAsNewFunc, patched, setHandler, upsertMemo, workflowInfo } from '@temporalio/workflow';
 import type { DebitResult, LedgerEntry, RefundEntry, RefundResult, Team } from '../domain/messages.js';
 import * as messages from '../domain/messages.js';
 
@@ -70,6 +70,24 @@ export class Ledger {
   }
 }
 
+/**
+ * The team as readers see it without a worker: its memo (balance and version pin), upserted in the
+ * task of every change. Runs recorded before memos were kept replay without it.
+ */
+export const TEAM_MEMO_PATCH = 'team-memo';
+
+function publish(team: Team): void {
+  if (patched(TEAM_MEMO_PATCH)) upsertMemo({ team });
+}
+
+/** Runs a ledger operation and publishes the team when it changed the balance. */
+function published<T>(ledger: Ledger, operation: () => T): T {
+  const before = ledger.team.credits;
+  const result = operation();
+  if (ledger.team.credits !== before) publish(ledger.team);
+  return result;
+}
+
 function validateAmount(entry: LedgerEntry): void {
   if (!Number.isInteger(entry.amount) || entry.amount < 0) throw new Error(`amount must be a non-negative integer, got ${entry.amount}`);
   if (!entry.entryId) throw new Error('entryId is required');
@@ -79,11 +97,12 @@ export async function teamWorkflow(input: TeamWorkflowInput): Promise<void> {
   const ledger = new Ledger(input);
 
   setHandler(messages.getTeam, () => ledger.team);
-  setHandler(messages.debitCredits, (e) => ledger.debit(e), { validator: validateAmount });
-  setHandler(messages.refundCredits, (e) => ledger.refund(e), { validator: validateAmount });
-  setHandler(messages.grantCredits, (e) => ledger.grant(e), { validator: validateAmount });
+  setHandler(messages.debitCredits, (e) => published(ledger, () => ledger.debit(e)), { validator: validateAmount });
+  setHandler(messages.refundCredits, (e) => published(ledger, () => ledger.refund(e)), { validator: validateAmount });
+  setHandler(messages.grantCredits, (e) => published(ledger, () => ledger.grant(e)), { validator: validateAmount });
 
   await condition(() => workflowInfo().continueAsNewSuggested);
   await condition(allHandlersFinished);
-  await continueAsNew<typeof teamWorkflow>({ state: ledger.state });
+  // The next run starts with the memo, so a read between the two runs still finds the team.
+  await makeContinueAsNewFunc<typeof teamWorkflow>({ memo: { team: ledger.team } })({ state: ledger.state });
 }

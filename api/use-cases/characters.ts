@@ -1,7 +1,7 @@
 /**
  * The character use cases, in Temporal's terms: a create is an update-with-start, a transition is
- * an Update (its id from the request, so Temporal dedupes a retry), a read is a Query, a list is a
- * visibility query. Knows nothing of HTTP.
+ * an Update (its id from the request, so Temporal dedupes a retry), a read is the workflow's memo
+ * (describe: no worker needed), a list is a visibility query. Knows nothing of HTTP.
  */
 import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
@@ -13,6 +13,7 @@ import { newId } from '../../domain/new-id.js';
 import * as messages from '../../domain/messages.js';
 import { CharacterCreatedAt, CharacterName, CharacterStatus, ClientReferenceId, TeamId } from '../../domain/search-attributes.js';
 import { characterEvents } from './audit-trail.js';
+import { acceptedUpdate, memoOf } from './workflow-calls.js';
 import { notFound } from '../errors.js';
 
 /** Who is calling: the team, this request's id (the Update id), and the API version applied. */
@@ -83,26 +84,38 @@ export class Characters {
         ...(seed.clientReferenceId ? [{ key: ClientReferenceId, value: seed.clientReferenceId }] : []),
       ],
     });
-    return this.client.workflow.executeUpdateWithStart(messages.createCharacter, {
-      args: [{ teamId: ctx.teamId, requestId: ctx.requestId }],
-      updateId: ctx.operationId ? `${IDEMPOTENT_UPDATE_PREFIX}${seed.id}` : ctx.requestId,
-      startWorkflowOperation: start,
-    });
+    return acceptedUpdate(this.client, () =>
+      this.client.workflow.startUpdateWithStart(messages.createCharacter, {
+        args: [{ teamId: ctx.teamId, requestId: ctx.requestId }],
+        updateId: ctx.operationId ? `${IDEMPOTENT_UPDATE_PREFIX}${seed.id}` : ctx.requestId,
+        startWorkflowOperation: start,
+        waitForStage: 'ACCEPTED',
+      }),
+    );
   }
 
-  /** The character if it is this team's and visible; otherwise exactly like a missing one. */
+  /**
+   * The character if it is this team's and visible; otherwise exactly like a missing one. Read from
+   * the memo, which the workflow updates in the same task as every change: a client reads its own
+   * write. A run that has not published yet (one started before memos were kept) is queried.
+   */
   async get(ctx: CallContext, id: string): Promise<Character> {
-    const character = await this.handle(id).query(messages.getCharacter);
+    const handle = this.handle(id);
+    const character = (await memoOf<Character>(handle, 'character')).value ?? (await handle.query(messages.getCharacter));
     if (character.teamId !== ctx.teamId || !isVisible(character.status)) throw notFound();
     return character;
   }
 
   /** Sends one transition as an Update; its id makes a retry of the same call run once. */
   private transition<R, I extends messages.Caller>(ctx: CallContext, id: string, update: UpdateDefinition<R, [I]>, input: Omit<I, keyof messages.Caller>): Promise<R> {
-    return this.handle(id).executeUpdate(update, {
-      args: [{ ...input, teamId: ctx.teamId, requestId: ctx.requestId } as I],
-      updateId: updateIdOf(ctx),
-    });
+    const handle = this.handle(id);
+    return acceptedUpdate(this.client, () =>
+      handle.startUpdate(update, {
+        args: [{ ...input, teamId: ctx.teamId, requestId: ctx.requestId } as I],
+        updateId: updateIdOf(ctx),
+        waitForStage: 'ACCEPTED',
+      }),
+    );
   }
 
   regenerateRef(ctx: CallContext, id: string, pose: Pose, promptOverride?: string): Promise<Character> {

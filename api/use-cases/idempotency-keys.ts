@@ -4,6 +4,7 @@ import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
 import canonicalize from 'canonicalize';
 import { idempotencyKeyWorkflowId } from '../../domain/ids.js';
 import * as messages from '../../domain/messages.js';
+import { acceptedUpdate } from './workflow-calls.js';
 import type { ClaimResult, StoredResponse } from '../../domain/messages.js';
 
 export const KEY_PATTERN = /^[\x20-\x7e]{1,256}$/;
@@ -26,24 +27,30 @@ export class IdempotencyKeys {
   }
 
   claim(teamId: string, key: string, claim: messages.IdempotencyClaim): Promise<ClaimResult> {
-    return this.client.workflow.executeUpdateWithStart(messages.claimIdempotencyKey, {
-      args: [claim],
-      updateId: claim.requestId,
-      startWorkflowOperation: new WithStartWorkflowOperation('idempotencyWorkflow', {
-        workflowId: this.workflowId(teamId, key),
-        taskQueue: this.taskQueue,
-        args: [],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        staticSummary: `Idempotency-Key of ${teamId}, kept 24 h`,
+    // Accepted within the deadline means a worker is alive; the claim may then wait for an original.
+    return acceptedUpdate(this.client, () =>
+      this.client.workflow.startUpdateWithStart(messages.claimIdempotencyKey, {
+        args: [claim],
+        updateId: claim.requestId,
+        waitForStage: 'ACCEPTED',
+        startWorkflowOperation: new WithStartWorkflowOperation('idempotencyWorkflow', {
+          workflowId: this.workflowId(teamId, key),
+          taskQueue: this.taskQueue,
+          args: [],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          staticSummary: `Idempotency-Key of ${teamId}, kept 24 h`,
+        }),
       }),
-    });
+    );
   }
 
   complete(teamId: string, key: string, generation: number, response: StoredResponse): Promise<StoredResponse> {
-    return this.client.workflow.getHandle(this.workflowId(teamId, key)).executeUpdate(messages.completeIdempotentRequest, { args: [{ generation, response }] });
+    const handle = this.client.workflow.getHandle(this.workflowId(teamId, key));
+    return acceptedUpdate(this.client, () => handle.startUpdate(messages.completeIdempotentRequest, { args: [{ generation, response }], waitForStage: 'ACCEPTED' }));
   }
 
   release(teamId: string, key: string, generation: number): Promise<void> {
-    return this.client.workflow.getHandle(this.workflowId(teamId, key)).executeUpdate(messages.releaseIdempotencyKey, { args: [{ generation }] });
+    const handle = this.client.workflow.getHandle(this.workflowId(teamId, key));
+    return acceptedUpdate(this.client, () => handle.startUpdate(messages.releaseIdempotencyKey, { args: [{ generation }], waitForStage: 'ACCEPTED' }));
   }
 }

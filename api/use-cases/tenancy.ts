@@ -1,6 +1,7 @@
 /**
  * Teams, API keys and credits, as their workflows hold them. Shared by the admin CLI, the start
- * command's development team, the API's authentication and the tests.
+ * command's development team, the API's authentication and the tests. Reads come from the
+ * workflows' memos (no worker needed); runs that predate memos are queried.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
@@ -8,6 +9,7 @@ import { API_KEY_PREFIX, apiKeyWorkflowId } from '../../domain/ids.js';
 import { newId } from '../../domain/new-id.js';
 import { type ApiKeyRecord, type Team, getApiKey, getTeam, grantCredits, revokeApiKey } from '../../domain/messages.js';
 import { TeamId } from '../../domain/search-attributes.js';
+import { memoOf } from './workflow-calls.js';
 
 export function hashApiKey(apiKey: string): string {
   return createHash('sha256').update(apiKey).digest('hex');
@@ -32,6 +34,7 @@ export class Tenancy {
       workflowId: teamId,
       taskQueue: this.options.taskQueue,
       args: [{ team }],
+      memo: { team },
       typedSearchAttributes: [{ key: TeamId, value: teamId }],
       staticSummary: `Credit ledger of team "${input.name}"`,
     });
@@ -48,6 +51,7 @@ export class Tenancy {
       workflowId: apiKeyWorkflowId(hashApiKey(apiKey)),
       taskQueue: this.options.taskQueue,
       args: [record],
+      memo: { apiKey: record },
       typedSearchAttributes: [{ key: TeamId, value: teamId }],
       staticSummary: `API key of ${teamId} (named by its SHA-256)`,
     });
@@ -69,7 +73,11 @@ export class Tenancy {
   async resolveKey(apiKey: string): Promise<ApiKeyRecord | null> {
     if (!apiKey.startsWith(API_KEY_PREFIX)) return null;
     try {
-      const record = await this.client.workflow.getHandle(apiKeyWorkflowId(hashApiKey(apiKey))).query(getApiKey);
+      const handle = this.client.workflow.getHandle(apiKeyWorkflowId(hashApiKey(apiKey)));
+      // Revoking completes the key's workflow: only a running one is a live key.
+      const { value, running } = await memoOf<ApiKeyRecord>(handle, 'apiKey');
+      if (!running) return null;
+      const record = value ?? (await handle.query(getApiKey));
       return record.revoked ? null : record;
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return null;
@@ -78,7 +86,8 @@ export class Tenancy {
   }
 
   async team(teamId: string): Promise<Team> {
-    return this.client.workflow.getHandle(teamId).query(getTeam);
+    const handle = this.client.workflow.getHandle(teamId);
+    return (await memoOf<Team>(handle, 'team')).value ?? (await handle.query(getTeam));
   }
 
   /** Adds credits; `entryId` makes a retried grant a no-op. */

@@ -39,6 +39,8 @@ export interface StackOptions {
   /** Rate limits; by default high enough that only the rate-limit tests meet them. */
   buckets?: Record<BucketName, BucketPolicy>;
   bucketStore?: BucketStore;
+  /** Run a worker in this process (default); without one, tests spawn worker processes (processes.ts). */
+  worker?: boolean;
 }
 
 const GENEROUS: BucketPolicy = { sustainedPerMinute: 60_000, burst: 10_000 };
@@ -84,7 +86,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   const blobDir = await mkdtemp(join(tmpdir(), 'aurous-blobs-'));
   const blobs = new FilesystemBlobStore(blobDir);
   const log = createLogger('silent', 'test');
-  const worker = await createCharacterWorker({
+  const worker = options.worker === false ? null : await createCharacterWorker({
     connection: env.nativeConnection,
     client: env.client,
     namespace,
@@ -93,7 +95,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     backend: options.backend ?? FAST_RENDERER,
     workflowBundle: await workflowBundle(),
   });
-  const running = worker.run();
+  const running = worker?.run();
   const tenancy = new Tenancy({ client: env.client, taskQueue });
   const app = createApp({
     client: env.client,
@@ -127,7 +129,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await app.drain();
-      worker.shutdown();
+      worker?.shutdown();
       await running;
       await env.teardown();
       await rm(blobDir, { recursive: true, force: true });
