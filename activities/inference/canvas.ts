@@ -40,6 +40,11 @@ export class Canvas {
     }
   }
 
+  /** The pixels themselves (RGBA, row by row, not a copy), for post-processing and other encoders. */
+  rgba(): Buffer {
+    return this.png.data;
+  }
+
   toPng(): Buffer {
     return PNG.sync.write(this.png, { colorType: 2 });
   }

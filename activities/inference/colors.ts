@@ -84,6 +84,11 @@ export function colorOf(phrase: string): Rgb {
   return known ? NAMED[known]! : hsl(hashHue(word), 0.55, 0.45);
 }
 
+/** The colour a single word names exactly ("red", "teal"), or null: no hashed guess. */
+export function namedColor(word: string): Rgb | null {
+  return NAMED[normalize(word)] ?? null;
+}
+
 /** A skin tone named in free text ("olive skin", "pale-skinned"), or null. */
 export function skinToneIn(text: string): Rgb | null {
   const match = /([a-z]+)[\s-]+skin/i.exec(text);

@@ -1,7 +1,8 @@
 import type { Config } from '../../platform/config.js';
 import type { InferenceBackend } from './backend.js';
 import { OpenAiImagesBackend } from './openai.js';
-import { BuiltInRenderer, type InjectedFault } from './renderer.js';
+import type { InjectedFault } from './faults.js';
+import { BuiltInRenderer } from './renderer.js';
 
 /** The inference backend the configuration names. */
 export function backendFromConfig(config: Config, onFault?: (fault: InjectedFault) => void): InferenceBackend {

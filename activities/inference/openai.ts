@@ -1,14 +1,17 @@
 /**
- * An adapter for any OpenAI-compatible images API (`POST {base}/v1/images/generations`, base64
- * output). Its failures are classified: what a retry may fix is transient, the rest permanent.
+ * An adapter for any OpenAI-compatible images API, base64 output: `POST {base}/v1/images/generations`
+ * (JSON) for poses and text-to-image, `POST {base}/v1/images/edits` (multipart, the refs as `image[]`)
+ * for image generations with a character. Its failures are classified: what a retry may fix is
+ * transient, the rest permanent.
  */
-import type { GeneratedImage, GenerationRequest, InferenceBackend } from './backend.js';
+import type { GeneratedImage, GenerationRequest, ImageGenerationRequest, ImageRef, InferenceBackend } from './backend.js';
 import { PermanentGenerationFailure, TransientGenerationFailure } from './backend.js';
 
 export interface OpenAiImagesOptions {
   baseUrl: string;
   apiKey: string;
   model: string;
+  /** The size asked for poses; image generations carry their own. */
   size: string;
   timeoutMs: number;
 }
@@ -20,25 +23,45 @@ export class OpenAiImagesBackend implements InferenceBackend {
 
   constructor(private readonly options: OpenAiImagesOptions) {}
 
-  async generate(request: GenerationRequest): Promise<GeneratedImage> {
-    const url = `${this.options.baseUrl.replace(/\/+$/, '')}/v1/images/generations`;
+  generate(request: GenerationRequest): Promise<GeneratedImage> {
+    return this.post('generations', this.json({ prompt: request.prompt, size: this.options.size, seed: request.seed }), request.signal);
+  }
+
+  generateImage(request: ImageGenerationRequest): Promise<GeneratedImage> {
+    const prompt = promptWithNegative(request.prompt, request.negativePrompt);
+    const size = `${request.width}x${request.height}`;
+    if (request.refs.length === 0) return this.post('generations', this.json({ prompt, size, seed: request.seed }), request.signal);
+    const form = new FormData();
+    form.set('model', this.options.model);
+    form.set('prompt', prompt);
+    form.set('n', '1');
+    form.set('size', size);
+    form.set('response_format', 'b64_json');
+    form.set('seed', String(request.seed));
+    request.refs.forEach((ref, i) => form.append('image[]', new Blob([new Uint8Array(ref.bytes)], { type: ref.contentType }), fileNameOf(ref, i)));
+    return this.post('edits', form, request.signal);
+  }
+
+  private json(fields: { prompt: string; size: string; seed: number }): string {
+    return JSON.stringify({ model: this.options.model, prompt: fields.prompt, n: 1, size: fields.size, response_format: 'b64_json', seed: fields.seed });
+  }
+
+  /** One call to the API, its failure classified; a JSON string goes as JSON, a form as multipart. */
+  private async post(endpoint: 'generations' | 'edits', body: string | FormData, signal: AbortSignal): Promise<GeneratedImage> {
+    const url = `${this.options.baseUrl.replace(/\/+$/, '')}/v1/images/${endpoint}`;
+    // fetch writes the multipart content type itself: it has to carry the boundary it chose.
+    const headers: Record<string, string> = { authorization: `Bearer ${this.options.apiKey}` };
+    if (typeof body === 'string') headers['content-type'] = 'application/json';
     let response: Response;
     try {
       response = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${this.options.apiKey}` },
-        body: JSON.stringify({
-          model: this.options.model,
-          prompt: request.prompt,
-          n: 1,
-          size: this.options.size,
-          response_format: 'b64_json',
-          seed: request.seed,
-        }),
-        signal: AbortSignal.any([request.signal, AbortSignal.timeout(this.options.timeoutMs)]),
+        headers,
+        body,
+        signal: AbortSignal.any([signal, AbortSignal.timeout(this.options.timeoutMs)]),
       });
     } catch (err) {
-      if (request.signal.aborted) throw err;
+      if (signal.aborted) throw err;
       const reason = err instanceof Error && err.name === 'TimeoutError' ? `timed out after ${this.options.timeoutMs} ms` : String(err);
       throw new TransientGenerationFailure(`images API unreachable: ${reason}`);
     }
@@ -53,6 +76,17 @@ export class OpenAiImagesBackend implements InferenceBackend {
     const bytes = Buffer.from(b64, 'base64');
     return { bytes, contentType: sniffContentType(bytes) };
   }
+}
+
+/** OpenAI's images API has no negative prompt, so it goes into the prompt as plain words. */
+export function promptWithNegative(prompt: string, negativePrompt: string | null): string {
+  const negative = negativePrompt?.trim();
+  return negative ? `${prompt}\n\nAvoid: ${negative}` : prompt;
+}
+
+function fileNameOf(ref: ImageRef, index: number): string {
+  const ext = ref.contentType === 'image/jpeg' ? 'jpg' : ref.contentType === 'image/webp' ? 'webp' : 'png';
+  return `${index}-${ref.pose}.${ext}`;
 }
 
 function apiErrorMessage(text: string): string | null {
