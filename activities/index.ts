@@ -1,6 +1,6 @@
 /**
- * The side effects of a character's life: generating a pose into the blob store, moving credits on
- * the team ledger, purging images. Built from their dependencies so tests can swap the backend.
+ * The side effects of characters and image generations: model calls into the blob store, moving
+ * credits on the team ledger, copying and purging images. Built from their dependencies so tests can swap the backend.
  */
 import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
@@ -10,10 +10,11 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Attributes, ImageRecord, Pose } from '../domain/character.js';
 import { describeCharacter } from '../domain/character.js';
 import { PERMANENT_GENERATION_ERROR } from '../domain/errors.js';
+import type { PinnedRef } from '../domain/images.js';
 import type { DebitResult, LedgerEntry, RefundEntry, RefundResult } from '../domain/messages.js';
 import { debitCredits, refundCredits } from '../domain/messages.js';
 import type { BlobStore } from './blobs/store.js';
-import type { InferenceBackend } from './inference/backend.js';
+import type { GeneratedImage, ImageGenerationRequest, InferenceBackend } from './inference/backend.js';
 import { PermanentGenerationFailure, TransientGenerationFailure } from './inference/backend.js';
 
 export interface ActivityDeps {
@@ -21,7 +22,7 @@ export interface ActivityDeps {
   blobs: BlobStore;
   backend: InferenceBackend;
   /** Observes each generation's outcome (metrics, tests). */
-  onGeneration?: (outcome: { backend: string; pose: Pose; ok: boolean }) => void;
+  onGeneration?: (outcome: { backend: string; pose?: Pose; ok: boolean }) => void;
   /** Deadline of one generation attempt: a backend that hangs fails transiently and is retried. */
   generationTimeoutMs?: number;
 }
@@ -33,6 +34,15 @@ export interface GeneratePoseInput {
   seed: number;
   attributes: Attributes | null;
   promptOverride?: string;
+}
+
+/** One output of an image generation: the spec's model parameters, the output's own seed, the pinned refs. */
+export interface GenerateImageInput {
+  teamId: string;
+  imageId: string;
+  index: number;
+  request: Omit<ImageGenerationRequest, 'refs' | 'signal'>;
+  refs: PinnedRef[];
 }
 
 const HEARTBEAT_EVERY_MS = 2000;
@@ -67,46 +77,86 @@ function countGeneration(ctx: Context, backend: string, outcome: string): void {
   ctx.metricMeter.createCounter('aurous_generations', 'generations', 'Pose generation attempts by backend and outcome').add(1, { backend, outcome });
 }
 
+/** What one model call produced, stored: the small record history keeps. */
+async function store(blobs: BlobStore, key: string, image: GeneratedImage): Promise<ImageRecord> {
+  await blobs.put(key, image.bytes, image.contentType);
+  return { key, contentType: image.contentType, size: image.bytes.length, sha256: createHash('sha256').update(image.bytes).digest('hex') };
+}
+
+async function readBlob(blobs: BlobStore, key: string): Promise<{ bytes: Buffer; contentType: string }> {
+  const blob = await blobs.get(key);
+  if (!blob) throw ApplicationFailure.create({ type: PERMANENT_GENERATION_ERROR, message: `the image ${key} no longer exists`, nonRetryable: true });
+  const chunks: Buffer[] = [];
+  for await (const chunk of blob.body) chunks.push(chunk as Buffer);
+  return { bytes: Buffer.concat(chunks), contentType: blob.contentType };
+}
+
 export function createActivities({ client, blobs, backend, onGeneration, generationTimeoutMs = 300_000 }: ActivityDeps) {
   const ledgerGate = perTeamGate(LEDGER_CALLS_PER_TEAM);
+
+  /**
+   * One model call as an activity: heartbeats while it waits, a deadline per attempt (a hung
+   * backend fails transiently and is retried), permanent failures made non-retryable, metrics.
+   */
+  async function modelCall(what: { pose?: Pose }, call: (signal: AbortSignal) => Promise<GeneratedImage>, keyOf: (image: GeneratedImage) => string): Promise<ImageRecord> {
+    const ctx = Context.current();
+    const heartbeat = setInterval(() => ctx.heartbeat(), HEARTBEAT_EVERY_MS);
+    const deadline = AbortSignal.timeout(generationTimeoutMs);
+    try {
+      const image = await call(AbortSignal.any([ctx.cancellationSignal, deadline]));
+      ctx.cancellationSignal.throwIfAborted();
+      const record = await store(blobs, keyOf(image), image);
+      countGeneration(ctx, backend.name, 'delivered');
+      onGeneration?.({ backend: backend.name, ...what, ok: true });
+      return record;
+    } catch (err) {
+      countGeneration(ctx, backend.name, ctx.cancellationSignal.aborted ? 'cancelled' : err instanceof PermanentGenerationFailure ? 'failed_permanently' : 'failed_transiently');
+      onGeneration?.({ backend: backend.name, ...what, ok: false });
+      if (deadline.aborted && !ctx.cancellationSignal.aborted) {
+        throw new TransientGenerationFailure(`the ${backend.name} backend did not answer within ${generationTimeoutMs} ms`);
+      }
+      if (err instanceof PermanentGenerationFailure) {
+        throw ApplicationFailure.create({ type: PERMANENT_GENERATION_ERROR, message: err.message, nonRetryable: true });
+      }
+      throw err;
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
   return {
     /** Generates one pose and stores it; only the small record goes back into history. */
     async generatePose(input: GeneratePoseInput): Promise<ImageRecord> {
-      const ctx = Context.current();
-      const heartbeat = setInterval(() => ctx.heartbeat(), HEARTBEAT_EVERY_MS);
-      const deadline = AbortSignal.timeout(generationTimeoutMs);
-      try {
-        const image = await backend.generate({
-          pose: input.pose,
-          seed: input.seed,
-          attributes: input.attributes,
-          prompt: describeCharacter(input.attributes, input.pose, input.promptOverride),
-          signal: AbortSignal.any([ctx.cancellationSignal, deadline]),
-        });
-        ctx.cancellationSignal.throwIfAborted();
-        const key = `${input.teamId}/${input.characterId}/${input.pose}-${input.seed}${extensionOf(image.contentType)}`;
-        await blobs.put(key, image.bytes, image.contentType);
-        countGeneration(ctx, backend.name, 'delivered');
-        onGeneration?.({ backend: backend.name, pose: input.pose, ok: true });
-        return {
-          key,
-          contentType: image.contentType,
-          size: image.bytes.length,
-          sha256: createHash('sha256').update(image.bytes).digest('hex'),
-        };
-      } catch (err) {
-        countGeneration(ctx, backend.name, ctx.cancellationSignal.aborted ? 'cancelled' : err instanceof PermanentGenerationFailure ? 'failed_permanently' : 'failed_transiently');
-        onGeneration?.({ backend: backend.name, pose: input.pose, ok: false });
-        if (deadline.aborted && !ctx.cancellationSignal.aborted) {
-          throw new TransientGenerationFailure(`the ${backend.name} backend did not answer within ${generationTimeoutMs} ms`);
-        }
-        if (err instanceof PermanentGenerationFailure) {
-          throw ApplicationFailure.create({ type: PERMANENT_GENERATION_ERROR, message: err.message, nonRetryable: true });
-        }
-        throw err;
-      } finally {
-        clearInterval(heartbeat);
-      }
+      return modelCall(
+        { pose: input.pose },
+        (signal) =>
+          backend.generate({
+            pose: input.pose,
+            seed: input.seed,
+            attributes: input.attributes,
+            prompt: describeCharacter(input.attributes, input.pose, input.promptOverride),
+            signal,
+          }),
+        (image) => `${input.teamId}/${input.characterId}/${input.pose}-${input.seed}${extensionOf(image.contentType)}`,
+      );
+    },
+
+    /** Renders one output of an image generation from its pinned refs, and stores it. */
+    async generateImage(input: GenerateImageInput): Promise<ImageRecord> {
+      const refs = await Promise.all(input.refs.map(async (ref) => ({ pose: ref.pose, ...(await readBlob(blobs, ref.key)) })));
+      return modelCall(
+        {},
+        (signal) => backend.generateImage({ ...input.request, refs, signal }),
+        (image) => `${input.teamId}/${input.imageId}/output-${input.index}-${input.request.seed}${extensionOf(image.contentType)}`,
+      );
+    },
+
+    /** Copies images (a generation's pinned refs), so a later purge of the originals cannot reach them. */
+    async copyImages(pairs: { from: string; to: string }[]): Promise<void> {
+      await Promise.all(pairs.map(async ({ from, to }) => {
+        const { bytes, contentType } = await readBlob(blobs, from);
+        await blobs.put(to, bytes, contentType);
+      }));
     },
 
     /** Debits the team ledger; the entry id makes a retried call a no-op. */

@@ -19,7 +19,9 @@ import { fileRoutes } from './routes/files.js';
 import { healthRoutes } from './routes/health.js';
 import { UrlSigner } from './signing.js';
 import { IdempotencyKeys } from './use-cases/idempotency-keys.js';
-import { idempotent } from './middleware/idempotent.js';
+import { type IdempotentOptions, idempotent } from './middleware/idempotent.js';
+import { imageRoutes } from './routes/images.js';
+import { Images } from './use-cases/images.js';
 import { methodNotAllowed } from './middleware/method-not-allowed.js';
 import { rateLimiter } from './middleware/rate-limit.js';
 import type { BucketName, BucketPolicy } from './rate-limit/buckets.js';
@@ -91,15 +93,14 @@ export function createApp(deps: AppDeps): ApiApp {
   const auth = authenticate(deps.tenancy, deps.authCacheMs);
   app.use('/v1', auth);
   const keys = new IdempotencyKeys(deps.client, deps.taskQueue);
-  app.use(
-    characterRoutes({
-      characters,
-      signer,
-      baseUrl,
-      limit: rateLimiter(deps.bucketStore, deps.buckets, deps.log),
-      idempotent: (options) => idempotent(keys, deps.log, options),
-    }),
-  );
+  const routeDeps = {
+    signer,
+    baseUrl,
+    limit: rateLimiter(deps.bucketStore, deps.buckets, deps.log),
+    idempotent: (options?: IdempotentOptions) => idempotent(keys, deps.log, options),
+  };
+  app.use(characterRoutes({ ...routeDeps, characters }));
+  app.use(imageRoutes({ ...routeDeps, images: new Images(deps.client, deps.taskQueue) }));
   app.use(accountRoutes(deps.tenancy));
 
   app.use((req, _res) => {

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { attributesSchema } from '../domain/attributes.js';
 import { AUDIT_EVENT_TYPES } from '../domain/audit-events.js';
 import { POSES, STATUSES, VISIBLE_STATUSES } from '../domain/character.js';
-import { AUDIT_EVENT_ID_PATTERN, CHARACTER_ID_PATTERN, ID_PREFIX } from '../domain/ids.js';
+import { AUDIT_EVENT_ID_PATTERN, CHARACTER_ID_PATTERN, ID_PREFIX, IMAGE_ID_PATTERN } from '../domain/ids.js';
+import { IMAGE_STATUSES, MAX_SEED, MAX_SIDE, MIN_SIDE, SIZE_PRESETS } from '../domain/images.js';
 import { ApiError } from './errors.js';
 
 const text = (max: number) => z.string().max(max);
@@ -135,4 +136,73 @@ export const errorSchema = z.object({
     param: z.string().optional(),
     request_id: z.string(),
   }),
+});
+
+// Image generations.
+const prompt = (max: number) => z.string().max(max);
+
+/** POST /v1/images and /v1/images/estimate: the same body, the same validation. */
+export const imageBodySchema = z.strictObject({
+  prompt: prompt(4000).min(1).refine((p) => p.trim().length > 0, 'must not be only whitespace'),
+  negative_prompt: prompt(4000).nullable().optional(),
+  character_id: z.string().max(100).nullable().optional(),
+  size: z.enum(SIZE_PRESETS).optional(),
+  width: z.number().int().min(MIN_SIDE).max(MAX_SIDE).optional(),
+  height: z.number().int().min(MIN_SIDE).max(MAX_SIDE).optional(),
+  count: z.number().int().min(1).max(4).optional(),
+  seed: z.number().int().min(0).max(MAX_SEED).optional(),
+  denoise_strength: z.number().min(0).max(1).optional(),
+  steps: z.number().int().min(1).max(100).optional(),
+  guidance_scale: z.number().min(0.1).max(30).optional(),
+  webhook_url: z.url({ protocol: /^https$/ }).max(2048).optional(),
+  client_reference_id: text(200).nullable().optional(),
+});
+
+export const imageListQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  starting_after: z.string().regex(IMAGE_ID_PATTERN).optional(),
+  status: z.enum(IMAGE_STATUSES).optional(),
+  character_id: z.string().regex(CHARACTER_ID_PATTERN).optional(),
+});
+
+export const imageResourceSchema = z.object({
+  id: z.string().regex(IMAGE_ID_PATTERN),
+  object: z.literal('inference'),
+  media_type: z.literal('image'),
+  status: z.enum(IMAGE_STATUSES),
+  inference_type: z.enum(['t2i', 'i2i']),
+  prompt: z.string(),
+  negative_prompt: z.string().nullable(),
+  character_id: z.string().nullable(),
+  size_preset: z.enum(SIZE_PRESETS).nullable(),
+  width: z.number().int(),
+  height: z.number().int(),
+  image_count: z.number().int(),
+  seed: z.number().int(),
+  denoise_strength: z.number(),
+  steps: z.number().int(),
+  guidance_scale: z.number(),
+  output_urls: z.array(z.url()),
+  cost: z.object({ amount: z.number().int(), currency: z.literal('credit') }),
+  error_message: z.string().nullable(),
+  duration_ms: z.number().int().nullable(),
+  created_at: z.iso.datetime(),
+  completed_at: z.iso.datetime().nullable(),
+  client_reference_id: z.string().nullable(),
+  aurous_version: z.string(),
+});
+
+export const imageListSchema = z.object({ object: z.literal('list'), data: z.array(imageResourceSchema), has_more: z.boolean(), next_cursor: z.string().nullable() });
+
+export const estimateSchema = z.object({
+  object: z.literal('estimate'),
+  estimated_cost: z.object({ amount: z.number().int(), breakdown: z.object({ base: z.number().int() }) }),
+  currency: z.literal('credit'),
+});
+
+export const pricingSchema = z.object({
+  object: z.literal('pricing'),
+  aurous_version: z.string(),
+  character: z.object({ synthesize: z.number().int(), resynthesize: z.number().int(), regenerate: z.number().int() }),
+  image: z.object({ '2k': z.number().int(), '4k': z.number().int() }),
 });

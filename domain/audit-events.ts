@@ -9,6 +9,7 @@ export const AUDIT_EVENT_TYPES = [
   'character.resynthesized',
   'character.updated',
   'character.deleted',
+  'character.used_in_image',
   'credits.debited',
   'credits.refunded',
 ] as const;
@@ -22,6 +23,7 @@ export const UPDATE_EVENT_TYPES: Readonly<Record<string, AuditEventType>> = {
   save: 'character.saved',
   update: 'character.updated',
   delete: 'character.deleted',
+  useInImage: 'character.used_in_image',
 };
 
 export interface AuditEvent {

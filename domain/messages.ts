@@ -5,6 +5,7 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Attributes, Character, Pose } from './character.js';
+import type { ImageGeneration, PinnedRef } from './images.js';
 
 /** Every message names the team that sends it: another team's call is refused as not found. */
 export interface Caller {
@@ -33,8 +34,18 @@ export const save = defineUpdate<Character, [Caller]>('save');
 export const update = defineUpdate<Character, [UpdateInput]>('update');
 export const deleteCharacter = defineUpdate<DeleteResult, [Caller]>('delete');
 export const getCharacter = defineQuery<Character>('character');
+export interface UseInImageInput extends Caller {
+  imageId: string;
+}
+/** Pins the refs of a ready character for one image generation, and records that it used them. */
+export const useInImage = defineUpdate<PinnedRef[], [UseInImageInput]>('useInImage');
 /** For audits: the poses this character delivered, which its team must have paid for exactly. */
 export const getAccounting = defineQuery<{ teamId: string; delivered: number }>('accounting');
+
+// An image generation: see workflows/image.ts.
+export const submitImage = defineUpdate<ImageGeneration, [Caller]>('submit');
+export const cancelImage = defineUpdate<ImageGeneration, [Caller]>('cancel');
+export const getImage = defineQuery<ImageGeneration>('image');
 
 // The team: its credit ledger and API version pin.
 export interface LedgerEntry {

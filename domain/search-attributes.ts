@@ -10,4 +10,10 @@ export const CharacterName = defineSearchAttributeKey('CharacterName', SearchAtt
 export const ClientReferenceId = defineSearchAttributeKey('ClientReferenceId', SearchAttributeType.KEYWORD);
 export const CharacterCreatedAt = defineSearchAttributeKey('CharacterCreatedAt', SearchAttributeType.DATETIME);
 
-export const SEARCH_ATTRIBUTES = [CharacterStatus, TeamId, CharacterName, ClientReferenceId, CharacterCreatedAt];
+// Image generations: an operator filters them by team, status and the character they use.
+export const ImageStatus = defineSearchAttributeKey('ImageStatus', SearchAttributeType.KEYWORD);
+export const CharacterId = defineSearchAttributeKey('CharacterId', SearchAttributeType.KEYWORD);
+export const ImageCreatedAt = defineSearchAttributeKey('ImageCreatedAt', SearchAttributeType.DATETIME);
+
+/** 6 Keyword and 2 Datetime attributes: the SQLite visibility store allows 10 and 3 per namespace. */
+export const SEARCH_ATTRIBUTES = [CharacterStatus, TeamId, CharacterName, ClientReferenceId, CharacterCreatedAt, ImageStatus, CharacterId, ImageCreatedAt];

@@ -7,9 +7,10 @@ import type { Lifecycle, Pose, Status } from './character.js';
 import { SYNTHESIS_POSES } from './character.js';
 import type { Refusal } from './errors.js';
 import { CREDITS_PER_POSE } from './pricing.js';
+import { characterNotReady } from './images.js';
 import { characterNotFound } from './refusals.js';
 
-export type Action = 'create' | 'regenerateRef' | 'resynthesize' | 'save' | 'update' | 'delete';
+export type Action = 'create' | 'regenerateRef' | 'resynthesize' | 'save' | 'update' | 'delete' | 'useInImage';
 
 const ALLOWED_FROM: Record<Action, readonly Lifecycle[]> = {
   create: ['new'],
@@ -18,6 +19,7 @@ const ALLOWED_FROM: Record<Action, readonly Lifecycle[]> = {
   save: ['reviewing', 'ready'],
   update: ['synthesizing', 'reviewing', 'ready', 'failed'],
   delete: ['synthesizing', 'reviewing', 'ready', 'failed'],
+  useInImage: ['ready'],
 };
 
 const ROUTE_WORDS: Record<Action, string> = {
@@ -27,6 +29,7 @@ const ROUTE_WORDS: Record<Action, string> = {
   save: 'save',
   update: 'update',
   delete: 'delete',
+  useInImage: 'use',
 };
 
 const FIX_HINT: Partial<Record<Lifecycle, string>> = {
@@ -34,8 +37,12 @@ const FIX_HINT: Partial<Record<Lifecycle, string>> = {
   failed: 'Call POST /v1/characters/{id}/resynthesize or /refs/regenerate to try the generation again.',
 };
 
-/** Why `action` is refused in `status`, or null when it is allowed. */
-export function refusalFor(action: Action, status: Lifecycle): Refusal | null {
+/**
+ * Why `action` is refused in `status`, or null when it is allowed. `purged`: a deleted character
+ * whose images are gone (hard delete), which an image generation cannot tell from a missing one.
+ */
+export function refusalFor(action: Action, status: Lifecycle, purged = false): Refusal | null {
+  if (action === 'useInImage') return imageUseRefusal(status, purged);
   if (status === 'deleted' || status === 'rejected' || (status === 'new' && action !== 'create')) {
     return characterNotFound();
   }
@@ -86,4 +93,11 @@ export function refundFor(undelivered: readonly Pose[]): number {
  */
 export function purgesImagesOnDelete(status: Lifecycle): boolean {
   return status === 'reviewing';
+}
+
+/** An image generation may use a ready character; a soft-deleted one is "not ready", a hard-deleted one missing. */
+function imageUseRefusal(status: Lifecycle, purged: boolean): Refusal | null {
+  if (status === 'ready') return null;
+  if (status === 'new' || status === 'rejected' || (status === 'deleted' && purged)) return { ...characterNotFound(), param: 'character_id' };
+  return characterNotReady(status);
 }

@@ -1,11 +1,12 @@
 /** The activities workflows call, with the timeouts and retries each kind of call deserves. */
 import type { ActivityOptions } from '@temporalio/common';
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
-import type { Activities, GeneratePoseInput } from '../activities/index.js';
+import type { Activities, GenerateImageInput, GeneratePoseInput } from '../activities/index.js';
 import type { ImageRecord } from '../domain/character.js';
 import { PERMANENT_GENERATION_ERROR } from '../domain/errors.js';
 
-const GENERATE_POSE_OPTIONS: ActivityOptions = {
+/** Every model call: a generous attempt, a heartbeat, retries with backoff, none for permanent failures. */
+const MODEL_CALL_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '10 minutes',
   // The activity heartbeats every 2 s while it waits on the backend: a dead worker is noticed in 10 s.
   heartbeatTimeout: '10 seconds',
@@ -20,11 +21,16 @@ const GENERATE_POSE_OPTIONS: ActivityOptions = {
 
 /** One pose's generation, summarized in the Temporal UI in the domain's words. */
 export function generatePose(input: GeneratePoseInput): Promise<ImageRecord> {
-  return proxyActivities<Activities>({ ...GENERATE_POSE_OPTIONS, summary: `Generate the ${input.pose} pose (seed ${input.seed})` }).generatePose(input);
+  return proxyActivities<Activities>({ ...MODEL_CALL_OPTIONS, summary: `Generate the ${input.pose} pose (seed ${input.seed})` }).generatePose(input);
+}
+
+/** One output of an image generation. */
+export function generateImage(input: GenerateImageInput): Promise<ImageRecord> {
+  return proxyActivities<Activities>({ ...MODEL_CALL_OPTIONS, summary: `Render output ${input.index + 1} (seed ${input.request.seed})` }).generateImage(input);
 }
 
 // Ledger and blob calls are short and idempotent: local activities keep them off the task queue.
-export const { debitTeam, refundTeam, purgeImages } = proxyLocalActivities<Activities>({
+export const { debitTeam, refundTeam, purgeImages, copyImages } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '15 seconds',
   scheduleToCloseTimeout: '2 minutes',
   retry: { initialInterval: '200 milliseconds', maximumInterval: '5 seconds' },

@@ -26,6 +26,7 @@ export async function characterWorkflow(input: CharacterWorkflowInput): Promise<
   setHandler(messages.save, (c) => entity.save(c), { validator: (c) => entity.validate('save', c) });
   setHandler(messages.update, (i) => entity.update(i), { validator: (i) => entity.validate('update', i) });
   setHandler(messages.deleteCharacter, (c) => entity.delete(c), { validator: (c) => entity.validate('delete', c) });
+  setHandler(messages.useInImage, (i) => entity.useInImage(i), { validator: (i) => entity.validate('useInImage', i) });
 
   for (;;) {
     await condition(() => entity.done || entity.state.generation !== null || workflowInfo().continueAsNewSuggested);

@@ -2,3 +2,4 @@ export { characterWorkflow } from './character.js';
 export { teamWorkflow } from './team.js';
 export { apiKeyWorkflow } from './api-key.js';
 export { idempotencyWorkflow } from './idempotency-key.js';
+export { imageWorkflow } from './image.js';

@@ -5,19 +5,24 @@
  * a 4xx frees the key.
  */
 import type { RequestHandler, Response } from 'express';
+import type { IdKind } from '../../domain/ids.js';
 import { newId, newIdempotentUpdateId } from '../../domain/new-id.js';
 import type { Logger } from '../../platform/logger.js';
 import { callOf, localsOf } from '../context.js';
 import { ApiError } from '../errors.js';
 import { type IdempotencyKeys, KEY_PATTERN, fingerprintOf } from '../use-cases/idempotency-keys.js';
 
+export interface IdempotentOptions {
+  mints?: IdKind;
+}
+
 function sendStored(res: Response, status: number, body: string, replayed: boolean): void {
   if (replayed) res.setHeader('Aurous-Idempotent-Replayed', 'true');
   res.status(status).type('application/json').send(body);
 }
 
-/** `mintsCharacter`: the route creates a character, so the operation id is a character id. */
-export function idempotent(keys: IdempotencyKeys, log: Logger, options: { mintsCharacter?: boolean } = {}): RequestHandler {
+/** `mints`: the route creates a resource of that kind, so the operation id is its id. */
+export function idempotent(keys: IdempotencyKeys, log: Logger, options: IdempotentOptions = {}): RequestHandler {
   return async (req, res, next) => {
     const key = req.get('Idempotency-Key');
     if (key === undefined) return next();
@@ -28,7 +33,7 @@ export function idempotent(keys: IdempotencyKeys, log: Logger, options: { mintsC
     const claim = await keys.claim(teamId, key, {
       fingerprint: fingerprintOf(req.method, req.path, req.body),
       requestId,
-      proposedOperationId: options.mintsCharacter ? newId('character') : newIdempotentUpdateId(),
+      proposedOperationId: options.mints ? newId(options.mints) : newIdempotentUpdateId(),
     });
     if (claim.kind === 'replay') return sendStored(res, claim.response.status, claim.response.body, true);
     if (claim.kind === 'conflict') {

@@ -1,7 +1,7 @@
 /** The rate-limit buckets of the contract (README, "Rate limits"), declared once; a deployment may override them. */
 import { z } from 'zod';
 
-export const BUCKET_NAMES = ['characters_get', 'characters_post', 'characters_synthesize'] as const;
+export const BUCKET_NAMES = ['characters_get', 'characters_post', 'characters_synthesize', 'images_post', 'images_get', 'estimate_post'] as const;
 export type BucketName = (typeof BUCKET_NAMES)[number];
 
 export interface BucketPolicy {
@@ -13,6 +13,9 @@ export const DEFAULT_BUCKETS: Record<BucketName, BucketPolicy> = {
   characters_get: { sustainedPerMinute: 120, burst: 240 },
   characters_post: { sustainedPerMinute: 30, burst: 60 },
   characters_synthesize: { sustainedPerMinute: 6, burst: 12 },
+  images_post: { sustainedPerMinute: 60, burst: 120 },
+  images_get: { sustainedPerMinute: 600, burst: 1200 },
+  estimate_post: { sustainedPerMinute: 120, burst: 240 },
 };
 
 const overrideSchema = z.partialRecord(

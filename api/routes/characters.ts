@@ -1,6 +1,7 @@
 /** The character routes (see /openapi.json): each parses, calls one use case, sends the result. */
 import { type Request, type RequestHandler, type Response, Router } from 'express';
 import type { Characters } from '../use-cases/characters.js';
+import type { IdempotentOptions } from '../middleware/idempotent.js';
 import type { RateLimiter } from '../middleware/rate-limit.js';
 import { noQuery } from '../middleware/no-query.js';
 import { callOf } from '../context.js';
@@ -23,7 +24,7 @@ export interface CharacterRouteDeps {
   signer: UrlSigner;
   baseUrl: (req: Request) => string;
   limit: RateLimiter;
-  idempotent: (options?: { mintsCharacter?: boolean }) => RequestHandler;
+  idempotent: (options?: IdempotentOptions) => RequestHandler;
 }
 
 export function characterRoutes({ characters, signer, baseUrl, limit, idempotent }: CharacterRouteDeps): Router {
@@ -34,7 +35,7 @@ export function characterRoutes({ characters, signer, baseUrl, limit, idempotent
   const send = (req: Request, res: Response, status: number, character: Parameters<typeof presentCharacter>[0]) =>
     res.status(status).json(presentCharacter(character, signer, baseUrl(req)));
 
-  router.post('/v1/characters', limit('characters_synthesize'), noQuery, idempotent({ mintsCharacter: true }), async (req, res) => {
+  router.post('/v1/characters', limit('characters_synthesize'), noQuery, idempotent({ mints: 'character' }), async (req, res) => {
     if (req.body && typeof req.body === 'object' && 'upload_ids' in req.body) {
       throw new ApiError(
         400,

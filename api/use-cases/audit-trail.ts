@@ -55,6 +55,7 @@ function eventsOfRun(runIndex: number, events: HistoryEvent[], context: { genera
       const requestId = update.input?.requestId ?? null;
       const data: Record<string, unknown> = {};
       if (update.name === 'regenerateRef') Object.assign(data, { pose: update.input.pose }, update.input.promptOverride ? { prompt_override: update.input.promptOverride } : {});
+      if (update.name === 'useInImage') data.image_id = update.input.imageId;
       if (update.name === 'update') data.fields = ['name', 'attributes'].filter((f) => update.input[f] !== undefined);
       if (['create', 'regenerateRef', 'resynthesize'].includes(update.name)) context.generationRequest = requestId;
       emit(event, UPDATE_EVENT_TYPES[update.name]!, requestId, data);

@@ -4,7 +4,7 @@
  * nothing and charged nothing. Never a 5xx.
  */
 import assert from 'node:assert/strict';
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 import fc from 'fast-check';
 import { POSES } from '../../domain/character.js';
 import type { ApiClient, ApiResponse } from '../support/http.js';
@@ -17,8 +17,7 @@ let teamId: string;
 let mine: string;
 let foreign: string;
 
-const stack = useStack();
-before(async () => {
+const stack = useStack({}, async () => {
   // Few credits: the paid routes run out early and keep answering 402.
   ({ api, teamId } = await stack.team(30));
   const other = await stack.team(10);

@@ -1,6 +1,6 @@
 /** The OpenAPI document describes what the API really answers: every route's real responses validate against it. */
 import assert from 'node:assert/strict';
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { useStack } from '../support/stack.js';
@@ -10,8 +10,7 @@ let doc: any;
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 (addFormats as unknown as (a: Ajv2020) => void)(ajv);
 
-const stack = useStack();
-before(async () => {
+const stack = useStack({}, async () => {
   doc = (await stack.anonymous.get('/openapi.json')).body;
   ajv.addSchema({ $id: 'openapi', components: doc.components });
 });

@@ -1,13 +1,12 @@
 /** Bad input always gets a clear 4xx in the contract's envelope, and changes and charges nothing. */
 import assert from 'node:assert/strict';
-import { before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { addSupportedVersion } from '../../domain/versions.js';
 import { ApiClient } from '../support/http.js';
 import { useStack } from '../support/stack.js';
 
 let api: ApiClient;
-const stack = useStack();
-before(async () => {
+const stack = useStack({}, async () => {
   api = (await stack.team(10)).api;
 });
 

@@ -57,6 +57,18 @@ export class ApiClient {
     throw new Error(`character ${id} did not reach the expected state; last answer ${last?.status} ${last?.text}`);
   }
 
+  /** Polls an image generation until it is succeeded, failed or cancelled. */
+  async imageSettled(id: string, timeoutMs = 20_000): Promise<any> {
+    const deadline = Date.now() + timeoutMs;
+    let last: ApiResponse | undefined;
+    while (Date.now() < deadline) {
+      last = await this.get(`/v1/images/${id}`);
+      if (last.status === 200 && ['succeeded', 'failed', 'cancelled'].includes(last.body.status)) return last.body;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`image ${id} did not finish; last answer ${last?.status} ${last?.text}`);
+  }
+
   settled(id: string, timeoutMs?: number) {
     return this.waitFor(id, (c) => c.status !== 'synthesizing', timeoutMs);
   }

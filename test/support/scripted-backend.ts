@@ -2,7 +2,8 @@
  * The built-in renderer with failures scripted through the character's `additional_details`, so
  * an HTTP test can ask for them: `fail:side` fails that pose for good, `flaky:front` fails its
  * first attempt transiently, `slow:3000` makes every pose take that long (cancellable). Image
- * generations read the same words from their prompt: `fail:image`, `flaky:image`, `slow:3000`.
+ * generations read the same words from their prompt: `fail:image`, `flaky:image`, `slow:3000`,
+ * and per output (by its seed): `fail:seed-7` fails it for good, `hold:seed-7` holds it until cancelled.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { GeneratedImage, GenerationRequest, ImageGenerationRequest, InferenceBackend } from '../../activities/inference/backend.js';
@@ -32,8 +33,10 @@ export class ScriptedBackend implements InferenceBackend {
   async generateImage(request: ImageGenerationRequest): Promise<GeneratedImage> {
     this.imageRequests.push(request);
     const slow = /slow:(\d+)/.exec(request.prompt);
-    await sleep(slow ? Number(slow[1]) : 10, undefined, { signal: request.signal });
+    const held = new RegExp(`hold:seed-${request.seed}\\b`).test(request.prompt);
+    await sleep(held ? 10 * 60_000 : slow ? Number(slow[1]) : 10, undefined, { signal: request.signal });
     if (request.prompt.includes('fail:image')) throw new PermanentGenerationFailure('the model refused the prompt');
+    if (new RegExp(`fail:seed-${request.seed}\\b`).test(request.prompt)) throw new PermanentGenerationFailure(`the model refused output seed ${request.seed}`);
     const attemptKey = `image/${request.seed}/${request.prompt}`;
     const attempt = (this.attempts.get(attemptKey) ?? 0) + 1;
     this.attempts.set(attemptKey, attempt);

@@ -138,13 +138,17 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
 }
 
 /**
- * The one set-up block of every file that runs against a stack: starts it in `before`, closes it in
- * `after`, and returns it (options given as a function are read in `before`). Its properties are read when a test or later hook runs, once it exists.
+ * The one set-up block of every file that runs against a stack: starts it in `before`, then runs
+ * the file's own `setup` in the same hook (Node 20 runs a file's top-level `before` hooks
+ * concurrently, so a second hook could not rely on the first), closes it in `after`, and returns
+ * it. Options given as a function are read in `before`; the stack's properties are read when a
+ * test or hook uses them.
  */
-export function useStack(options: StackOptions | (() => StackOptions) = {}): TestStack {
+export function useStack(options: StackOptions | (() => StackOptions) = {}, setup?: (stack: TestStack) => Promise<void>): TestStack {
   let current: TestStack | undefined;
   before(async () => {
     current = await startStack(typeof options === 'function' ? options() : options);
+    await setup?.(current);
   });
   after(() => current?.close());
   return new Proxy({} as TestStack, {

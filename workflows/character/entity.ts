@@ -5,6 +5,7 @@
  */
 import { Mutex } from 'async-mutex';
 import type { Character } from '../../domain/character.js';
+import type { PinnedRef } from '../../domain/images.js';
 import type * as messages from '../../domain/messages.js';
 import { characterNotFound } from '../../domain/refusals.js';
 import { type Action, purgesImagesOnDelete, refusalFor } from '../../domain/transitions.js';
@@ -37,7 +38,7 @@ export class CharacterEntity {
   validate(action: Action, caller: { teamId: string }): void {
     if (this.appliedUpdates.current()) return;
     if (caller.teamId !== this.character.teamId) refuse(characterNotFound());
-    const refusal = refusalFor(action, this.character.status);
+    const refusal = refusalFor(action, this.character.status, this.state.purged);
     if (refusal) refuse(refusal);
   }
 
@@ -122,11 +123,20 @@ export class CharacterEntity {
       if (purge) {
         await purgeImages([...this.character.refs.map((r) => r.key), ...this.state.staleImages]);
         this.state.staleImages = [];
+        this.state.purged = true;
       }
       this.character.status = 'deleted';
       this.touch();
       return { id: this.character.id, deleted: true as const };
     });
+  }
+
+  /**
+   * Pins the refs for an image generation. Under the transition lock, so it sees the status a
+   * racing regenerate or delete leaves; the generation copies the images it is given.
+   */
+  useInImage(input: messages.UseInImageInput): Promise<PinnedRef[]> {
+    return this.transition('useInImage', input, async () => this.character.refs.map(({ pose, key, contentType, size, sha256 }) => ({ pose, key, contentType, size, sha256 })));
   }
 
   private async purgeStaleImages(): Promise<void> {

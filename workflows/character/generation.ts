@@ -5,11 +5,12 @@
 import { CancellationScope, condition, currentUpdateInfo, isCancellation, workflowInfo } from '@temporalio/workflow';
 import type { Character, Pose, Ref } from '../../domain/character.js';
 import { sortRefs } from '../../domain/character.js';
-import { generationFailedMessage, insufficientCredits, ledgerUnavailable } from '../../domain/refusals.js';
+import { generationFailedMessage } from '../../domain/refusals.js';
 import { type Action, costOf, posesGeneratedBy, refundFor, settledStatus } from '../../domain/transitions.js';
-import { debitTeam, generatePose, refundTeam } from '../activities.js';
+import { generatePose, refundTeam } from '../activities.js';
+import { charge } from '../billing.js';
 import { nowIso } from '../clock.js';
-import { failureMessage, refuse } from '../failures.js';
+import { failureMessage } from '../failures.js';
 import type { CharacterWorkflowState, Generation } from './state.js';
 
 /** A delete arrived before the queued generation started: it never runs. */
@@ -34,14 +35,7 @@ export class Generations {
     const updateId = currentUpdateInfo()?.id ?? workflowInfo().runId;
     const debitId = `${this.character.id}/${updateId}`;
     const cost = costOf(action, pose);
-    const entry = { entryId: debitId, amount: cost, characterId: this.character.id, reason: action };
-    const debit = await debitTeam(this.character.teamId, entry).catch(async (err) => {
-      // The ledger did not answer in time: the debit may or may not have landed. Void it (a no-op
-      // if it never did), so the refused call costs nothing, then ask the caller to retry.
-      await refundTeam(this.character.teamId, { ...entry, entryId: `${debitId}/void`, debitId, reason: 'void' });
-      refuse(ledgerUnavailable(failureMessage(err)));
-    });
-    if (!debit.applied) refuse(insufficientCredits(cost, debit.credits));
+    await charge(this.character.teamId, { entryId: debitId, amount: cost, characterId: this.character.id, reason: action });
     this.state.generation = {
       debitId,
       poses: [...posesGeneratedBy(action, pose)],

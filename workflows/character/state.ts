@@ -31,6 +31,8 @@ export interface CharacterWorkflowState {
   appliedUpdates: Record<string, AppliedUpdate>;
   /** Poses delivered over the character's life: what its team paid for, net of refunds. */
   delivered?: number;
+  /** Deleted with its images purged (hard delete). */
+  purged?: boolean;
 }
 
 export type CharacterWorkflowInput = { seed: CharacterSeed } | { state: CharacterWorkflowState };

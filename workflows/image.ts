@@ -1,0 +1,26 @@
+/**
+ * One workflow per image generation (id = the image id); its history is the generation's audit
+ * trail. Table of contents: messages wired to `ImageEntity` (workflows/image/), then the run.
+ */
+import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
+import type { ImageGeneration, ImageSeed } from '../domain/images.js';
+import * as messages from '../domain/messages.js';
+import { ImageEntity } from './image/entity.js';
+
+export interface ImageWorkflowInput {
+  seed: ImageSeed;
+}
+
+export async function imageWorkflow(input: ImageWorkflowInput): Promise<ImageGeneration> {
+  const image = new ImageEntity(input.seed);
+
+  setHandler(messages.getImage, () => image.record);
+  setHandler(messages.submitImage, () => image.submit(), { validator: (c) => image.validateSubmit(c) });
+  setHandler(messages.cancelImage, (c) => image.cancel(c), { validator: (c) => image.validateCancel(c) });
+
+  await condition(() => image.submitted);
+  await image.run();
+  // Terminal: the record stays readable through describe; cancels of a finished generation are answered from it.
+  await condition(allHandlersFinished);
+  return image.record;
+}
