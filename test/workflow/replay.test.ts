@@ -2,7 +2,8 @@
  * Replay determinism: histories this suite produces, and the recorded ones committed under
  * test/histories/, replay against the current workflow code. A change that would break running
  * workflows fails here until it is guarded with `patched()`.
- * `RECORD_HISTORIES=1 npm test -- test/replay.test.ts` refreshes the committed set (binary protobuf `History`).
+ * `RECORD_HISTORIES=<label> npm test -- test/workflow/replay.test.ts` records a new set beside the
+ * committed ones as `<label>-NN.binpb` (binary protobuf `History`); recorded sets are never rewritten.
  */
 import assert from 'node:assert/strict';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
@@ -38,8 +39,18 @@ async function produceHistories(): Promise<string[]> {
   const poor = await stack.team(1);
   const rejected = await poor.api.post('/v1/characters', { name: 'Unpaid', generate: true });
   assert.equal(rejected.status, 402);
+
+  // Image generations: with a pinned character, a failing output refunded, a cancelled one.
+  const model = (await api.post('/v1/characters', { name: 'Model', generate: true })).body.id;
+  await api.settled(model);
+  await api.post(`/v1/characters/${model}/save`);
+  const pinned = (await api.post('/v1/images', { prompt: 'a beach', character_id: model, count: 2, seed: 1 }, { 'Idempotency-Key': 'replay-3' })).body.id;
+  const partial = (await api.post('/v1/images', { prompt: 'fail:seed-11', count: 2, seed: 10 })).body.id;
+  const stopped = (await api.post('/v1/images', { prompt: 'hold:seed-20', seed: 20 })).body.id;
+  for (const id of [pinned, partial]) await api.imageSettled(id);
+  assert.equal((await api.post(`/v1/images/${stopped}/cancel`)).status, 200);
   // The team workflow's own history (grants, debits, refunds) replays too.
-  return [full, failing, cancelled, teamId];
+  return [full, failing, cancelled, model, pinned, partial, stopped, teamId];
 }
 
 async function replay(histories: { workflowId: string; history: unknown }[]): Promise<void> {
@@ -62,7 +73,8 @@ test('histories produced by this run replay against the current code', async () 
   await replay(histories);
   if (process.env.RECORD_HISTORIES) {
     for (const [i, { history }] of histories.entries()) {
-      await writeFile(join(HISTORIES, `${String(i).padStart(2, '0')}.binpb`), History.encode(history as proto.temporal.api.history.v1.IHistory).finish());
+      const file = join(HISTORIES, `${process.env.RECORD_HISTORIES}-${String(i).padStart(2, '0')}.binpb`);
+      await writeFile(file, History.encode(history as proto.temporal.api.history.v1.IHistory).finish(), { flag: 'wx' });
     }
   }
 });
