@@ -4,14 +4,14 @@
  * worker is back an idempotent retry converges on one outcome and one charge.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import type { ApiClient } from '../support/http.js';
 import { spawnWorker, type WorkerProcess } from '../support/processes.js';
-import { useStack } from '../support/stack.js';
+import { beforeWithStack, useStack } from '../support/stack.js';
 
 const stack = useStack({ worker: false });
 let worker: WorkerProcess;
-before(async () => {
+beforeWithStack(async () => {
   worker = await spawnWorker(stack);
 });
 after(() => worker?.stop());

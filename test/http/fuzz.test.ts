@@ -4,11 +4,11 @@
  * nothing and charged nothing. Never a 5xx.
  */
 import assert from 'node:assert/strict';
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 import fc from 'fast-check';
 import { POSES } from '../../domain/character.js';
 import type { ApiClient, ApiResponse } from '../support/http.js';
-import { useStack } from '../support/stack.js';
+import { beforeWithStack, useStack } from '../support/stack.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 2000);
 
@@ -18,7 +18,7 @@ let mine: string;
 let foreign: string;
 
 const stack = useStack();
-before(async () => {
+beforeWithStack(async () => {
   // Few credits: the paid routes run out early and keep answering 402.
   ({ api, teamId } = await stack.team(30));
   const other = await stack.team(10);

@@ -1,9 +1,9 @@
 /** The OpenAPI document describes what the API really answers: every route's real responses validate against it. */
 import assert from 'node:assert/strict';
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { useStack } from '../support/stack.js';
+import { beforeWithStack, useStack } from '../support/stack.js';
 import type { ApiResponse } from '../support/http.js';
 
 let doc: any;
@@ -11,7 +11,7 @@ const ajv = new Ajv2020({ strict: false, allErrors: true });
 (addFormats as unknown as (a: Ajv2020) => void)(ajv);
 
 const stack = useStack();
-before(async () => {
+beforeWithStack(async () => {
   doc = (await stack.anonymous.get('/openapi.json')).body;
   ajv.addSchema({ $id: 'openapi', components: doc.components });
 });

@@ -137,6 +137,19 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   };
 }
 
+let starting: Promise<TestStack> | undefined;
+
+/**
+ * A file's own set-up once its stack runs. Node 20's runner starts a file's top-level `before`
+ * hooks together, without waiting for the previous one, so a plain `before` could meet no stack yet.
+ */
+export function beforeWithStack(setup: () => Promise<void>): void {
+  before(async () => {
+    await starting;
+    await setup();
+  });
+}
+
 /**
  * The one set-up block of every file that runs against a stack: starts it in `before`, closes it in
  * `after`, and returns it (options given as a function are read in `before`). Its properties are read when a test or later hook runs, once it exists.
@@ -144,7 +157,8 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
 export function useStack(options: StackOptions | (() => StackOptions) = {}): TestStack {
   let current: TestStack | undefined;
   before(async () => {
-    current = await startStack(typeof options === 'function' ? options() : options);
+    starting = startStack(typeof options === 'function' ? options() : options);
+    current = await starting;
   });
   after(() => current?.close());
   return new Proxy({} as TestStack, {
