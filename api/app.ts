@@ -1,6 +1,6 @@
 /** The Express facade: middleware in contract order, then the routes, then the one error handler. */
 import type { Client, Connection } from '@temporalio/client';
-import express, { type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type Request } from 'express';
 import type { BlobStore } from '../activities/blobs/store.js';
 import type { Logger } from '../platform/logger.js';
 import type { Tenancy } from './use-cases/tenancy.js';
@@ -13,6 +13,7 @@ import { docsRoute, openApiRoute } from './openapi.js';
 import { authenticate } from './middleware/auth.js';
 import { requestId } from './middleware/request-id.js';
 import { checkVersionHeader } from './middleware/version.js';
+import { jsonBody } from './middleware/json-body.js';
 import { accountRoutes } from './routes/account.js';
 import { characterRoutes } from './routes/characters.js';
 import { fileRoutes } from './routes/files.js';
@@ -43,27 +44,9 @@ export interface AppDeps {
   authCacheMs?: number;
   bucketStore: BucketStore;
   buckets: Record<BucketName, BucketPolicy>;
+  /** Where request metrics are counted; the caller serves them (serveMetrics), never this app. */
+  metrics?: ApiMetrics;
 }
-
-const BODY_LIMIT = '64kb';
-
-const requireJson: RequestHandler = (req, _res, next) => {
-  const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
-  if (hasBody && !req.is('application/json')) {
-    throw new ApiError(400, 'parameter_invalid', 'Request bodies must be JSON: send Content-Type: application/json.', 'Content-Type');
-  }
-  next();
-};
-
-const bodyErrors: ErrorRequestHandler = (err, _req, _res, next) => {
-  const type = (err as { type?: string }).type;
-  if (type === 'entity.parse.failed') return next(new ApiError(400, 'invalid_json', 'The request body is not valid JSON.'));
-  if (type === 'entity.too.large') return next(new ApiError(413, 'payload_too_large', `The request body is larger than ${BODY_LIMIT}.`));
-  if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
-    return next(new ApiError(400, 'parameter_invalid', 'Request bodies must be UTF-8 JSON.', 'Content-Type'));
-  }
-  next(err);
-};
 
 /** The Express app, and `drain()`: waits for the background work it started (call it before closing the Temporal connection). */
 export type ApiApp = express.Express & { drain(): Promise<void> };
@@ -78,18 +61,17 @@ export function createApp(deps: AppDeps): ApiApp {
   const characters = new Characters(deps.client, deps.taskQueue);
   const baseUrl = (req: Request) => deps.publicUrl?.replace(/\/+$/, '') ?? `${req.protocol}://${req.get('host')}`;
 
-  const metrics = new ApiMetrics();
+  const metrics = deps.metrics ?? new ApiMetrics();
   app.use(requestId);
   app.use(accessLog(deps.log));
   app.use(metrics.middleware);
-  app.get('/metrics', metrics.endpoint);
   app.get('/openapi.json', openApiRoute);
   app.get('/docs', docsRoute);
   app.use(methodNotAllowed);
   app.use(healthRoutes({ connection: deps.connection, namespace: deps.namespace, taskQueue: deps.taskQueue }));
   app.use(checkVersionHeader);
   app.use(fileRoutes(deps.blobs, signer));
-  app.use(requireJson, express.json({ limit: BODY_LIMIT, strict: true }), bodyErrors);
+  app.use(jsonBody);
   const auth = authenticate(deps.tenancy, deps.authCacheMs);
   app.use('/v1', auth);
   const keys = new IdempotencyKeys(deps.client, deps.taskQueue);

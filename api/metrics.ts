@@ -1,4 +1,10 @@
-/** Prometheus metrics of the API: requests by route and status, latency histograms; served at /metrics. */
+/**
+ * Prometheus metrics of the API: requests by route and status, latency histograms. They are served
+ * on their own listener (API_METRICS_ADDRESS), never on the public port, where anyone could read
+ * traffic by route without a key.
+ */
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { RequestHandler } from 'express';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
@@ -32,8 +38,23 @@ export class ApiMetrics {
     });
     next();
   };
+}
 
-  readonly endpoint: RequestHandler = async (_req, res) => {
-    res.type(this.registry.contentType).send(await this.registry.metrics());
-  };
+/** Serves `GET /metrics` on `address` (host:port; port 0 picks a free one); anything else is 404. */
+export async function serveMetrics(metrics: ApiMetrics, address: string): Promise<{ url: string; server: Server }> {
+  const split = address.lastIndexOf(':');
+  const [host, port] = [address.slice(0, split).replace(/^\[|\]$/g, ''), Number(address.slice(split + 1))];
+  const server = createServer((req, res) => {
+    if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') return void res.writeHead(404).end();
+    metrics.registry.metrics().then(
+      (text) => res.writeHead(200, { 'Content-Type': metrics.registry.contentType }).end(text),
+      () => res.writeHead(500).end(),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
+  const bound = (server.address() as AddressInfo).port;
+  return { url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}/metrics`, server };
 }

@@ -6,6 +6,7 @@ import { loadConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
 import { Tenancy } from './use-cases/tenancy.js';
 import { createApp } from './app.js';
+import { ApiMetrics, serveMetrics } from './metrics.js';
 import { bucketsWith } from './rate-limit/buckets.js';
 import { type BucketStore, MemoryBucketStore, RedisBucketStore } from './rate-limit/token-bucket.js';
 import { listen } from './server.js';
@@ -23,6 +24,7 @@ export async function startApiProcess(options: ApiProcessOptions = {}): Promise<
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, interceptors: { workflow: options.interceptors ?? [] } });
   const bucketStore: BucketStore =
     config.RATE_LIMIT_STORE === 'redis' ? new RedisBucketStore(new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1 })) : new MemoryBucketStore();
+  const metrics = new ApiMetrics();
   const app = createApp({
     client,
     connection,
@@ -36,14 +38,17 @@ export async function startApiProcess(options: ApiProcessOptions = {}): Promise<
     log,
     bucketStore,
     buckets: bucketsWith(config.RATE_LIMITS),
+    metrics,
   });
+  const metricsServer = config.API_METRICS_ADDRESS ? await serveMetrics(metrics, config.API_METRICS_ADDRESS) : undefined;
   const server = await listen(app, config.API_PORT, config.API_HOST);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.API_PORT;
-  log.info({ url: `http://${config.API_HOST}:${port}`, temporal: config.temporalAddress, rateLimitStore: config.RATE_LIMIT_STORE }, 'api listening');
+  log.info({ url: `http://${config.API_HOST}:${port}`, metrics: metricsServer?.url, temporal: config.temporalAddress, rateLimitStore: config.RATE_LIMIT_STORE }, 'api listening');
 
   const shutdown = (signal: string) => {
     log.info({ signal }, 'api stopping');
+    metricsServer?.server.close();
     server.close(() => {
       void app
         .drain()

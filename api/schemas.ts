@@ -1,6 +1,7 @@
 /** The wire shapes of requests, validated with zod; `parse` turns a failure into the contract's 400. */
 import { z } from 'zod';
 import { attributesSchema } from '../domain/attributes.js';
+import { plainText } from '../domain/plain-text.js';
 import { AUDIT_EVENT_TYPES } from '../domain/audit-events.js';
 import { POSES, STATUSES, VISIBLE_STATUSES } from '../domain/character.js';
 import { AUDIT_EVENT_ID_PATTERN, CHARACTER_ID_PATTERN, ID_PREFIX, IMAGE_ID_PATTERN } from '../domain/ids.js';
@@ -9,10 +10,13 @@ import { ApiError } from './errors.js';
 
 const text = (max: number) => z.string().max(max);
 
+/** A character's name, as create and PATCH accept it. */
+const nameSchema = plainText(80).min(1);
+
 export const characterIdSchema = z.string().regex(CHARACTER_ID_PATTERN);
 
 export const createBodySchema = z.strictObject({
-  name: z.string().min(1).max(80),
+  name: nameSchema,
   generate: z.literal(true),
   attributes: attributesSchema.nullable().optional(),
   client_reference_id: text(200).nullable().optional(),
@@ -20,7 +24,7 @@ export const createBodySchema = z.strictObject({
 
 /** PATCH: a strict whitelist; any other field is refused, never silently ignored. */
 export const patchBodySchema = z.strictObject({
-  name: z.string().min(1).max(80).optional(),
+  name: nameSchema.optional(),
   attributes: attributesSchema.nullable().optional(),
 });
 
@@ -58,6 +62,8 @@ function describeIssue(issue: z.core.$ZodIssue, param: string): string {
       return `${param} must be one of: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}.`;
     case 'invalid_format':
       return `${param} is not a valid ${param === 'starting_after' || param === 'id' ? `character id (${ID_PREFIX.character}…)` : issue.format}.`;
+    case 'custom':
+      return `${param} ${issue.message}.`;
     default:
       return `${param} is invalid: ${issue.message}.`;
   }

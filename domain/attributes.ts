@@ -3,8 +3,7 @@
  * with it; workflows and activities import the type only (zod stays out of the workflow bundle).
  */
 import { z } from 'zod';
-
-const text = (max: number) => z.string().max(max);
+import { plainText as text } from './plain-text.js';
 
 export const attributesSchema = z.strictObject({
   gender: text(200).optional(),

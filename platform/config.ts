@@ -19,6 +19,8 @@ const schema = z.object({
   TEMPORAL_UI_PORT: port.default(8233),
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: port.default(3000),
+  /** host:port of the API's Prometheus endpoint, apart from the public port; empty disables it. */
+  API_METRICS_ADDRESS: z.string().regex(/^$|^(\[[^\]]+\]|[^:\s]+):\d{1,5}$/, 'host:port or empty').default('127.0.0.1:9465'),
   PUBLIC_URL: z.url().optional(),
   FILE_URL_SECRET: z.string().min(32).optional(),
   FILE_URL_TTL_SECONDS: z.coerce.number().int().positive().default(24 * 3600),

@@ -18,6 +18,7 @@ import { FlowProducer, Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { getCharacter, update } from '../domain/messages.js';
 import { DEV_SERVER_SQLITE_PRAGMAS } from './temporal/dev-server.js';
+import { type PostgresTemporal, startPostgresTemporal } from './temporal/server.js';
 import { Tenancy } from '../api/use-cases/tenancy.js';
 import { Cluster, Managed } from './support/cluster.js';
 import { uniformRateLimitsJson } from '../api/rate-limit/buckets.js';
@@ -28,7 +29,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const say = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 const UNLIMITED = uniformRateLimitsJson({ sustainedPerMinute: 1e9, burst: 1e9 });
 const SIZES = quick
-  ? { fanOut: 5, fanOutLatency: 200, overhead: 10, readSeconds: 1, readConcurrency: [1, 8], writes: 12, writeConcurrency: 4, updateSeconds: 1, scale: 60, transitions: 200, cacheSizes: [50], touched: 40 }
+  ? { fanOut: 5, fanOutLatency: 200, overhead: 10, readSeconds: 1, readConcurrency: [1, 8, 32], writes: 12, writeConcurrency: 4, updateSeconds: 1, scale: 60, transitions: 200, cacheSizes: [50], touched: 40 }
   : { fanOut: 24, fanOutLatency: 1000, overhead: 100, readSeconds: 5, readConcurrency: [1, 8, 32], writes: 200, writeConcurrency: 16, updateSeconds: 5, scale: 10_000, transitions: 5_000, cacheSizes: [100, 1000, 5000], touched: 5000 };
 
 type Row = { measure: string; value: string; note?: string };
@@ -82,6 +83,12 @@ class Api {
   }
 }
 
+/** A team with all the credits a run needs, and an API client with its key. */
+async function benchApi(cluster: Cluster): Promise<{ api: Api; teamId: string }> {
+  const team = await new Tenancy({ client: cluster.client, taskQueue: 'bench' }).createTeam({ name: 'bench', credits: 100_000_000 });
+  return { api: new Api(cluster.apiUrls[0]!, team.apiKey), teamId: team.teamId };
+}
+
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
@@ -102,21 +109,46 @@ async function httpLoad(url: string, connections: number, seconds: number, heade
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
 }
 
-async function queryLoad(client: Client, id: string, concurrency: number, seconds: number) {
+/** `read` called back to back by `concurrency` callers for `seconds`: throughput and latency. */
+async function clientLoad(read: () => Promise<unknown>, concurrency: number, seconds: number) {
   const latencies: number[] = [];
   const end = performance.now() + seconds * 1000;
-  const handle = client.workflow.getHandle(id);
   await Promise.all(Array.from({ length: concurrency }, async () => {
     while (performance.now() < end) {
       const t = performance.now();
-      await handle.query(getCharacter);
+      await read();
       latencies.push(performance.now() - t);
     }
   }));
   return { rps: latencies.length / seconds, p50: pct(latencies, 50), p99: pct(latencies, 99) };
 }
 
-async function startCluster(runDir: string, bundle: string, options: { sqlitePragmas?: Record<string, string>; latencyMs?: number } = {}): Promise<Cluster> {
+/**
+ * The read path on one cluster, side by side at each concurrency: GET through the API (which reads
+ * the memo with DescribeWorkflowExecution), the same describe from a bare client, a bare Query
+ * (which needs the worker), and the HTTP floor. `on` names the store in the row, '' for the dev server.
+ */
+async function readRows(on: string, client: Client, api: Api, probe: string): Promise<void> {
+  const get = (c: number) => httpLoad(`${api.url}/v1/characters/${probe}`, c, SIZES.readSeconds, { 'X-Api-Key': api.key });
+  const handle = client.workflow.getHandle(probe);
+  await get(8); // warm-up
+  for (const c of SIZES.readConcurrency) {
+    const facade = await get(c);
+    const describe = await clientLoad(() => handle.describe(), c, SIZES.readSeconds);
+    const query = await clientLoad(() => handle.query(getCharacter), c, SIZES.readSeconds);
+    const floor = await httpLoad(`${api.url}/healthz`, c, SIZES.readSeconds);
+    const line = (r: { rps: number; p50: number; p99: number }) => `${r.rps.toFixed(0)} / ${r.p50.toFixed(1)} ms / ${r.p99.toFixed(1)} ms`;
+    const at = `read c=${c}${on}`;
+    record(`${at}: GET character rps / p50 / p99`, line(facade), facade.errors ? `${facade.errors} errors` : undefined);
+    record(`${at}: bare describe rps / p50 / p99`, line(describe), 'client.workflow.getHandle(id).describe(), what GET reads');
+    record(`${at}: bare Temporal query rps / p50 / p99`, line(query), 'getCharacter, answered by the worker');
+    record(`${at}: GET /healthz rps / p50 / p99`, line(floor));
+    record(`${at}: GET rps / bare describe rps`, (facade.rps / describe.rps).toFixed(2), 'goal at c=32: ≥ 0.8');
+    record(`${at}: GET p99 / bare describe p99`, (facade.p99 / describe.p99).toFixed(2), 'goal at c=32: ≤ 1.5');
+  }
+}
+
+async function startCluster(runDir: string, bundle: string, options: { sqlitePragmas?: Record<string, string>; latencyMs?: number; temporalAddress?: string } = {}): Promise<Cluster> {
   mkdirSync(runDir, { recursive: true });
   const cluster = new Cluster({
     runDir,
@@ -124,6 +156,7 @@ async function startCluster(runDir: string, bundle: string, options: { sqlitePra
     apis: 1,
     taskQueue: 'bench',
     sqlitePragmas: options.sqlitePragmas,
+    temporalAddress: options.temporalAddress,
     workerEnv: { RENDERER_LATENCY_MS: String(options.latencyMs ?? SIZES.fanOutLatency), RENDERER_SIZE: '96', WORKER_METRICS_ADDRESS: '', LOG_LEVEL: 'warn', WORKFLOW_BUNDLE: bundle },
     apiEnv: { RATE_LIMITS: UNLIMITED, LOG_LEVEL: 'warn' },
   });
@@ -199,6 +232,40 @@ function startBaselineWorker(address: string, blobDir: string): Managed {
   return worker;
 }
 
+/**
+ * The read rows and one round of the write ratio on the Temporal server on PostgreSQL, the store
+ * production runs, on a database created afresh. Without PostgreSQL the rows say skipped.
+ */
+async function postgresRows(bundle: string): Promise<void> {
+  let temporal: PostgresTemporal;
+  try {
+    temporal = await startPostgresTemporal({ fresh: true, database: 'aurous_bench', say });
+  } catch (err) {
+    record('PostgreSQL: Temporal server', 'skipped', (err as Error).message.split('\n')[0]);
+    return;
+  }
+  const cluster = await startCluster(join(runDir, 'postgres'), bundle, { temporalAddress: temporal.address, latencyMs: 0 }).catch(async (err) => {
+    await temporal.stop({ keepLogs: true });
+    throw err;
+  });
+  try {
+    const { api } = await benchApi(cluster);
+    for (let i = 0; i < 3; i++) await api.createToReviewing();
+    await readRows(' on PostgreSQL', cluster.client, api, (await api.createToReviewing()).id);
+    const baselineWorker = startBaselineWorker(cluster.address, join(runDir, 'baseline-blobs'));
+    await sleep(8000);
+    const product = await productWrites(api, SIZES.writes, SIZES.writeConcurrency);
+    const baseline = await baselineWrites(cluster.client, SIZES.writes, SIZES.writeConcurrency);
+    await baselineWorker.kill('SIGTERM');
+    record('write on PostgreSQL: product creates→reviewing / s', product.toFixed(1), `one round, ${SIZES.writes} creates, ${SIZES.writeConcurrency} submitters`);
+    record('write on PostgreSQL: bare Temporal fan-out workflows / s', baseline.toFixed(1));
+    record('write on PostgreSQL: product / bare Temporal', (product / baseline).toFixed(2), 'target ≥ 0.8');
+  } finally {
+    await cluster.stop();
+    await temporal.stop();
+  }
+}
+
 const runDir = mkdtempSync(join(tmpdir(), 'aurous-bench-'));
 const processes: Managed[] = [];
 let cluster: Cluster | undefined;
@@ -207,9 +274,7 @@ try {
   const bundle = join(runDir, 'workflow-bundle.js');
   execSync(`${process.execPath} --import tsx scripts/build-workflows.ts ${bundle}`, { cwd: root, stdio: 'ignore' });
   cluster = await startCluster(join(runDir, 'default'), bundle);
-  const tenancy = new Tenancy({ client: cluster.client, taskQueue: 'bench' });
-  const team = await tenancy.createTeam({ name: 'bench', credits: 100_000_000 });
-  const api = new Api(cluster.apiUrls[0]!, team.apiKey);
+  const { api, teamId } = await benchApi(cluster);
 
   // 1. Fan-out efficiency at a fixed latency L per pose. The time is the resource's own
   // (created_at → updated_at), so how often the client polls changes only the load it adds.
@@ -226,7 +291,7 @@ try {
   record('fan-out: create→reviewing p50 / L, 4 characters at a time', (pct(fan, 50) / L).toFixed(3), '16 poses in flight; each create debits the same team ledger');
   record('fan-out: create→reviewing p95 / L, 4 characters at a time', (pct(fan, 95) / L).toFixed(3));
   const eager = await fanOut(4, 25);
-  record('tuning: client polling 25 ms → 250 ms, fan-out p50 / L, 4 at a time', `${(pct(eager, 50) / L).toFixed(3)} → ${(pct(fan, 50) / L).toFixed(3)}`, '4 clients polling every 25 ms send 160 GETs/s, each a query the worker answers');
+  record('tuning: client polling 25 ms → 250 ms, fan-out p50 / L, 4 at a time', `${(pct(eager, 50) / L).toFixed(3)} → ${(pct(fan, 50) / L).toFixed(3)}`, '4 clients polling every 25 ms send 160 GETs/s, each a describe the Temporal server answers');
 
   // 2. Orchestration overhead at L = 0.
   await restartWorker(cluster, api, { RENDERER_LATENCY_MS: '0' });
@@ -235,20 +300,11 @@ try {
   record('overhead: create→reviewing p50 (L = 0)', ms(pct(overhead, 50)), `${SIZES.overhead} sequential creates`);
   record('overhead: create→reviewing p99 (L = 0)', ms(pct(overhead, 99)));
 
-  // 3. Read path, side by side with a bare query loop and the HTTP floor.
+  // 3. Read path, side by side with bare describe and query loops and the HTTP floor.
   const probe = (await api.createToReviewing()).id;
-  await httpLoad(`${api.url}/v1/characters/${probe}`, 8, 1, { 'X-Api-Key': team.apiKey }); // warm-up
-  for (const c of SIZES.readConcurrency) {
-    const facade = await httpLoad(`${api.url}/v1/characters/${probe}`, c, SIZES.readSeconds, { 'X-Api-Key': team.apiKey });
-    const bare = await queryLoad(cluster.client, probe, c, SIZES.readSeconds);
-    const floor = await httpLoad(`${api.url}/healthz`, c, SIZES.readSeconds);
-    record(`read c=${c}: GET character rps / p50 / p99`, `${facade.rps.toFixed(0)} / ${facade.p50} ms / ${facade.p99} ms`, facade.errors ? `${facade.errors} errors` : undefined);
-    record(`read c=${c}: bare Temporal query rps / p50 / p99`, `${bare.rps.toFixed(0)} / ${bare.p50.toFixed(1)} ms / ${bare.p99.toFixed(1)} ms`);
-    record(`read c=${c}: GET /healthz rps / p50 / p99`, `${floor.rps.toFixed(0)} / ${floor.p50} ms / ${floor.p99} ms`);
-    record(`read c=${c}: facade p99 / bare query p99`, (facade.p99 / bare.p99).toFixed(2), 'target ≤ 2');
-  }
-  const closing = await httpLoad(`${api.url}/v1/characters/${probe}`, 8, SIZES.readSeconds, { 'X-Api-Key': team.apiKey, Connection: 'close' });
-  const keptAlive = await httpLoad(`${api.url}/v1/characters/${probe}`, 8, SIZES.readSeconds, { 'X-Api-Key': team.apiKey });
+  await readRows('', cluster.client, api, probe);
+  const closing = await httpLoad(`${api.url}/v1/characters/${probe}`, 8, SIZES.readSeconds, { 'X-Api-Key': api.key, Connection: 'close' });
+  const keptAlive = await httpLoad(`${api.url}/v1/characters/${probe}`, 8, SIZES.readSeconds, { 'X-Api-Key': api.key });
   record('tuning: HTTP keep-alive off → on, GET character c=8 rps (p99)', `${closing.rps.toFixed(0)} (${closing.p99} ms) → ${keptAlive.rps.toFixed(0)} (${keptAlive.p99} ms)`, 'a new TCP connection per request vs kept-alive connections');
 
   // 4. Write path: the product, a bare Temporal fan-out, and a BullMQ peer, same renderer, same blob store.
@@ -281,8 +337,7 @@ try {
   // Tuning: the same two write measures on a dev server left with SQLite's own journal settings.
   const plain = await startCluster(join(runDir, 'sqlite-defaults'), bundle, { sqlitePragmas: {}, latencyMs: 0 });
   try {
-    const plainTeam = await new Tenancy({ client: plain.client, taskQueue: 'bench' }).createTeam({ name: 'bench', credits: 100_000_000 });
-    const plainApi = new Api(plain.apiUrls[0]!, plainTeam.apiKey);
+    const { api: plainApi } = await benchApi(plain);
     for (let i = 0; i < 3; i++) await plainApi.createToReviewing();
     const plainProduct = await productWrites(plainApi, SIZES.writes, SIZES.writeConcurrency);
     const plainBaselineWorker = startBaselineWorker(plain.address, blobDir);
@@ -299,13 +354,13 @@ try {
   // Updates per second: PATCH through the API vs the same Update sent by a plain client.
   const targets: string[] = [];
   for (let i = 0; i < 8; i++) targets.push((await api.createToReviewing()).id);
-  const patch = await httpLoad(api.url, 8, SIZES.updateSeconds, { 'X-Api-Key': team.apiKey, 'Content-Type': 'application/json' }, targets.map((id) => ({ method: 'PATCH', path: `/v1/characters/${id}`, body: JSON.stringify({ name: 'patched' }) })));
+  const patch = await httpLoad(api.url, 8, SIZES.updateSeconds, { 'X-Api-Key': api.key, 'Content-Type': 'application/json' }, targets.map((id) => ({ method: 'PATCH', path: `/v1/characters/${id}`, body: JSON.stringify({ name: 'patched' }) })));
   let updates = 0;
   const updateEnd = performance.now() + SIZES.updateSeconds * 1000;
   await Promise.all(targets.map(async (id) => {
     const handle = cluster!.client.workflow.getHandle(id);
     while (performance.now() < updateEnd) {
-      await handle.executeUpdate(update, { args: [{ teamId: team.teamId, requestId: 'bench', name: 'direct' }] });
+      await handle.executeUpdate(update, { args: [{ teamId, requestId: 'bench', name: 'direct' }] });
       updates++;
     }
   }));
@@ -352,18 +407,19 @@ try {
   for (const size of SIZES.cacheSizes) {
     await restartWorker(cluster, api, { WORKER_MAX_CACHED_WORKFLOWS: String(size) });
     const before = rssMb(cluster.workers[0]!.child!.pid!);
+    // Queries, not GETs: a GET reads the memo from the server and never loads a workflow into the cache.
     const reads: number[] = [];
     for (let round = 0; round < 2; round++) {
       await pool(ids, 32, async (id) => {
         const t = performance.now();
-        await api.call('GET', `/v1/characters/${id}`);
+        await cluster!.client.workflow.getHandle(id).query(getCharacter);
         if (round === 1) reads.push(performance.now() - t);
       });
     }
     record(
       `memory: worker RSS after querying ${ids.length} characters twice, maxCachedWorkflows=${size}`,
       `${rssMb(cluster.workers[0]!.child!.pid!).toFixed(0)} MB`,
-      `${before.toFixed(0)} MB idle; second pass GET p50 ${ms(pct(reads, 50))}, p99 ${ms(pct(reads, 99))} (a cache miss replays the history)`,
+      `${before.toFixed(0)} MB idle; second pass query p50 ${ms(pct(reads, 50))}, p99 ${ms(pct(reads, 99))} (a cache miss replays the history)`,
     );
   }
 
@@ -397,6 +453,11 @@ try {
   for await (const _ of cluster.client.workflow.list({ query: `WorkflowId = '${life}'` })) runs++;
   record(`long life: ${SIZES.transitions} transitions → runs (continue-as-new)`, runs, `largest current-run history seen: ${maxHistory} events`);
   record('long life: GET p50 at transition n', getAt.join(', '));
+
+  // 6. PostgreSQL, after the dev server is gone, so the two stores never share the machine.
+  await cluster.stop();
+  cluster = undefined;
+  await postgresRows(bundle);
 } catch (err) {
   console.error(err instanceof WorkflowNotFoundError ? err.message : err);
   process.exitCode = 1;

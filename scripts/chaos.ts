@@ -54,7 +54,7 @@ async function injectFaults(running: () => boolean, startedAt: number, durationM
       restartTemporalAt.shift();
       chaos.temporalRestarts++;
       say('restarting the Temporal dev server (SIGKILL, same database file)');
-      await cluster.restart(cluster.temporal, 1000);
+      await cluster.restart(cluster.temporal!, 1000);
     }
     if (now >= nextWorkerKill) {
       const worker = cluster.workers[chaos.workerKills % cluster.workers.length]!;

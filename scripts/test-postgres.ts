@@ -22,6 +22,7 @@ const DEFAULT_FILES = [
   'test/http/tenancy.test.ts',
   'test/http/smoke.test.ts',
   'test/http/validation.test.ts',
+  'test/http/hardening.test.ts',
   'test/http/rate-limits.test.ts',
   'test/http/inference.test.ts',
   'test/http/fuzz.test.ts',

@@ -10,7 +10,7 @@ const ROUTES: [RegExp, string[]][] = [
   [/^\/v1\/characters\/[^/]+\/events\/?$/, ['GET']],
   [/^\/v1\/balance\/?$/, ['GET']],
   [/^\/v1\/files\/.+$/, ['GET']],
-  [/^\/(healthz|readyz|metrics|openapi\.json|docs)$/, ['GET']],
+  [/^\/(healthz|readyz|openapi\.json|docs)$/, ['GET']],
 ];
 
 export const methodNotAllowed: RequestHandler = (req, res, next) => {

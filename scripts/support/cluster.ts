@@ -81,10 +81,13 @@ export interface ClusterOptions {
   temporalArgs?: string[];
   /** The database file's pragmas; the project's defaults unless given ({} for SQLite's own). */
   sqlitePragmas?: Readonly<Record<string, string>>;
+  /** A Temporal already running there (e.g. the server on PostgreSQL): no dev server is started. */
+  temporalAddress?: string;
 }
 
 export class Cluster {
-  temporal!: Managed;
+  /** The dev server this cluster started; none when given `temporalAddress`. */
+  temporal?: Managed;
   readonly workers: Managed[] = [];
   readonly apis: Managed[] = [];
   readonly apiUrls: string[] = [];
@@ -96,17 +99,8 @@ export class Cluster {
 
   async start(): Promise<void> {
     const { runDir } = this.options;
-    const cli = await ensureTemporalCli();
-    const port = await freePort();
-    this.address = `127.0.0.1:${port}`;
-    this.temporal = new Managed(
-      'temporal',
-      cli,
-      ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--db-filename', join(runDir, 'temporal.db'), '--log-level', 'warn', ...devServerDynamicConfig(), ...devServerSqlitePragmas(this.options.sqlitePragmas), ...(this.options.temporalArgs ?? [])],
-      process.env,
-      runDir,
-    );
-    this.temporal.start();
+    if (this.options.temporalAddress) this.address = this.options.temporalAddress;
+    else await this.startDevServer(runDir);
     this.connection = await this.waitForTemporal();
     await registerSearchAttributes(this.connection, 'default');
     this.client = new Client({ connection: this.connection });
@@ -119,12 +113,27 @@ export class Cluster {
     }
     for (let i = 0; i < this.options.apis; i++) {
       const apiPort = await freePort();
-      const api = new Managed(`api-${i}`, process.execPath, ['--import', 'tsx', 'api/main.ts'], { ...common, ...this.options.apiEnv, API_PORT: String(apiPort) }, runDir);
+      // No metrics listener: several APIs on one host would all claim its default port.
+      const api = new Managed(`api-${i}`, process.execPath, ['--import', 'tsx', 'api/main.ts'], { ...common, API_METRICS_ADDRESS: '', ...this.options.apiEnv, API_PORT: String(apiPort) }, runDir);
       api.start();
       this.apis.push(api);
       this.apiUrls.push(`http://127.0.0.1:${apiPort}`);
     }
     await Promise.all(this.apiUrls.map((url) => this.waitReady(url)));
+  }
+
+  private async startDevServer(runDir: string): Promise<void> {
+    const cli = await ensureTemporalCli();
+    const port = await freePort();
+    this.address = `127.0.0.1:${port}`;
+    this.temporal = new Managed(
+      'temporal',
+      cli,
+      ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--db-filename', join(runDir, 'temporal.db'), '--log-level', 'warn', ...devServerDynamicConfig(), ...devServerSqlitePragmas(this.options.sqlitePragmas), ...(this.options.temporalArgs ?? [])],
+      process.env,
+      runDir,
+    );
+    this.temporal.start();
   }
 
   private async waitForTemporal(): Promise<Connection> {

@@ -1,4 +1,4 @@
-/** Metrics and logs an operator scrapes: the API's request metrics, the worker's SDK and generation metrics. */
+/** Metrics and logs an operator scrapes: the API's request metrics on their own listener, the worker's SDK and generation metrics. */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { test } from 'node:test';
@@ -20,7 +20,7 @@ async function scrape(url: string): Promise<string> {
   }
 }
 
-test('a worker process exports the SDK metrics and aurous_generations; the API exports request metrics by route', async () => {
+test('a worker process exports the SDK metrics and aurous_generations; the API exports request metrics by route on its metrics listener only', async () => {
   const metricsPort = await freePort();
   const taskQueue = 'metrics-test';
   const worker = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
@@ -35,7 +35,7 @@ test('a worker process exports the SDK metrics and aurous_generations; the API e
     },
     stdio: 'ignore',
   });
-  const api = await spawnApi(stack, { env: { TEMPORAL_TASK_QUEUE: taskQueue } });
+  const api = await spawnApi(stack, { env: { TEMPORAL_TASK_QUEUE: taskQueue, API_METRICS_ADDRESS: '127.0.0.1:0' } });
   try {
     const { apiKey } = await stack.tenancy.createTeam({ name: 'Metrics', credits: 10 });
     const client = api.client(apiKey);
@@ -49,11 +49,20 @@ test('a worker process exports the SDK metrics and aurous_generations; the API e
     assert.match(workerMetrics, /temporal_workflow_task_execution_latency/);
     assert.match(workerMetrics, /temporal_activity_execution_latency/);
 
-    const apiMetrics = await scrape(`${api.url}/metrics`);
+    const listening = api.logs.map((line) => JSON.parse(line)).find((entry) => entry.msg === 'api listening');
+    assert.match(listening.metrics, /^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+    const apiMetrics = await scrape(listening.metrics);
     assert.match(apiMetrics, /aurous_http_requests_total\{route="\/v1\/characters",method="POST",status="201"\} 1/);
     assert.match(apiMetrics, /aurous_http_requests_total\{route="\/v1\/characters\/:id",method="GET",status="404"\} 1/);
     assert.match(apiMetrics, /aurous_http_request_duration_seconds_bucket\{le="0.5",route="\/v1\/characters\/:id",method="GET"\}/);
     assert.ok(!apiMetrics.includes('char_'), 'no ids in labels');
+
+    for (const key of [undefined, apiKey]) {
+      const publicMetrics = await api.client(key!).get('/metrics');
+      assert.equal(publicMetrics.status, 404, 'the public port does not serve metrics, with or without a key');
+      assert.equal(publicMetrics.body.error.code, 'resource_not_found');
+    }
+    assert.equal((await fetch(listening.metrics.replace('/metrics', '/v1/balance'))).status, 404, 'the metrics listener serves metrics only');
   } finally {
     worker.kill('SIGTERM');
     await api.stop();

@@ -1,4 +1,6 @@
 /** A small HTTP client for tests: JSON in, status + headers + parsed body out. */
+import assert from 'node:assert/strict';
+
 export interface ApiResponse<T = any> {
   status: number;
   headers: Headers;
@@ -20,7 +22,8 @@ export class ApiClient {
         ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
         ...headers,
       },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      // Bytes are sent as they are, so tests can send bodies that are not UTF-8.
+      body: body === undefined ? undefined : typeof body === 'string' ? body : body instanceof Uint8Array ? new Uint8Array(body) : JSON.stringify(body),
     });
     const text = await response.text();
     let parsed: unknown = text;
@@ -72,4 +75,15 @@ export class ApiClient {
   settled(id: string, timeoutMs?: number) {
     return this.waitFor(id, (c) => c.status !== 'synthesizing', timeoutMs);
   }
+}
+
+/** `answer` is the contract's error envelope with this status, code and param, and no stack trace. */
+export function assertEnvelope(answer: ApiResponse, status: number, code: string, param?: string): void {
+  assert.equal(answer.status, status, answer.text);
+  assert.equal(answer.body.error.code, code, answer.text);
+  assert.equal(answer.body.error.type, status === 401 ? 'authentication_error' : 'invalid_request_error');
+  assert.equal(answer.body.error.param, param, answer.text);
+  assert.equal(answer.headers.get('aurous-request-id'), answer.body.error.request_id);
+  assert.ok(answer.body.error.message.length > 10);
+  assert.ok(!/at .*\.ts:\d+/.test(answer.text), 'no stack trace');
 }

@@ -24,6 +24,7 @@ export async function spawnApi(stack: TestStack, options: { entry?: string; env?
       TEMPORAL_ADDRESS: stack.env.address,
       TEMPORAL_TASK_QUEUE: stack.taskQueue,
       API_PORT: '0',
+      API_METRICS_ADDRESS: '',
       BLOB_DIR: stack.blobDir,
       DATA_DIR: await mkdtemp(join(tmpdir(), 'aurous-api-')),
       FILE_URL_SECRET: TEST_FILE_URL_SECRET,
