@@ -55,8 +55,9 @@ function domainError(failure: ApplicationFailure): ApiError | null {
   return new ApiError(DOMAIN_ERRORS[failure.type], failure.type, failure.message, details?.param);
 }
 
+/** No worker polls, or the server aborted an Update because the workflow task running it failed: retry later. */
 function isNoPoller(err: unknown): boolean {
-  return err instanceof Error && /no poller seen|no pollers/i.test(err.message);
+  return err instanceof Error && /no poller seen|no pollers|unexpected workflow task failure/i.test(err.message);
 }
 
 function isClosedWorkflow(err: unknown): boolean {

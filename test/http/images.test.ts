@@ -125,6 +125,16 @@ describe('credits', () => {
     assert.equal(again.body.status, 'cancelled');
   });
 
+  test('cancel right after submission refunds every output', async () => {
+    const { api } = await stack.team(10);
+    const created = await api.post('/v1/images', { prompt: 'hold:seed-1', count: 3, seed: 1 });
+    const cancelled = await api.post(`/v1/images/${created.body.id}/cancel`);
+    assert.equal(cancelled.status, 200, cancelled.text);
+    assert.equal(cancelled.body.status, 'cancelled');
+    assert.deepEqual(cancelled.body.cost, { amount: 0, currency: 'credit' });
+    assert.equal(await credits(api), 10);
+  });
+
   test('a failing backend: failed, error_message, and a refund of the failed outputs', async () => {
     const { api } = await stack.team(10);
     const created = await api.post('/v1/images', { prompt: 'fail:seed-6 a dog', count: 2, seed: 5, size: '4k_1_1' });
