@@ -1,10 +1,11 @@
 /**
  * The OpenAPI 3.1 document, generated from the zod schemas the routes validate with (api/schemas.ts)
- * by zod's own JSON Schema output,
+ * by zod's own JSON Schema output, linted by redocly (redocly.yaml; test/http/openapi.test.ts),
  * served at /openapi.json, with a plain reference page at /docs.
  */
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
+import { SIZE_TIERS } from '../domain/images.js';
 import { RATE_CARD, credits } from '../domain/pricing.js';
 import { DEFAULT_VERSION } from '../domain/versions.js';
 import {
@@ -14,10 +15,18 @@ import {
   createBodySchema,
   deletedCharacterSchema,
   errorSchema,
+  estimateSchema,
   eventListSchema,
   eventsQuerySchema,
+  healthSchema,
+  imageBodySchema,
+  imageListQuerySchema,
+  imageListSchema,
+  imageResourceSchema,
   listQuerySchema,
   patchBodySchema,
+  pricingSchema,
+  readySchema,
   regenerateBodySchema,
   resynthesizeBodySchema,
 } from './schemas.js';
@@ -45,6 +54,7 @@ function queryParameters(schema: z.ZodObject): object[] {
 }
 
 interface Operation {
+  operationId: string;
   summary: string;
   path?: boolean;
   query?: z.ZodObject;
@@ -53,18 +63,29 @@ interface Operation {
   errors: number[];
 }
 
-function operation({ summary, path, query, body, ok: [status, ok], errors }: Operation): object {
+/** An operation that takes the API key (the document's default `security`). */
+function operation({ operationId, summary, path, query, body, ok: [status, ok], errors }: Operation): object {
   return {
+    operationId,
     summary,
-    security: [{ ApiKey: [] }],
     parameters: [...(path ? [ID] : []), ...(query ? queryParameters(query) : []), ...HEADERS],
     ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(body, 'input') } } } } : {}),
     responses: {
       [status]: json(ok, summary),
-      ...Object.fromEntries([401, 429, ...errors].map((code) => [code, json(ref('Error'), `Error ${code}: see the error table`)])),
+      ...errorResponses([401, 429, ...errors]),
     },
   };
 }
+
+const errorResponses = (codes: number[]) => Object.fromEntries(codes.map((code) => [code, json(ref('Error'), `Error ${code}: see the error table`)]));
+
+/** An operation without an API key (health; the signed files route is written out below): `security: []` lifts the default. */
+function publicOperation(operationId: string, summary: string, ok: JsonSchema, errors: number[]): object {
+  return { operationId, summary, security: [], responses: { 200: json(ok, summary), ...errorResponses(errors) } };
+}
+
+/** "1 credit per output at 2k, 2 credits at 4k": the image tiers of the rate card. */
+const imageCosts = SIZE_TIERS.map((tier, i) => `${credits(RATE_CARD.image[tier])}${i === 0 ? ' per output' : ''} at ${tier}`).join(', ');
 
 function build(): object {
   return {
@@ -74,36 +95,55 @@ function build(): object {
       version: DEFAULT_VERSION,
       description: 'Characters with reference images in canonical poses, synthesized by durable Temporal workflows. JSON in and out; errors in one envelope.',
     },
+    // Relative, so the document is right on whichever host serves it.
+    servers: [{ url: '/' }],
+    security: [{ ApiKey: [] }],
     components: {
       securitySchemes: { ApiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' } },
-      schemas: { Character: jsonSchema(characterResourceSchema), Error: jsonSchema(errorSchema) },
+      schemas: { Character: jsonSchema(characterResourceSchema), Image: jsonSchema(imageResourceSchema), Error: jsonSchema(errorSchema) },
     },
     paths: {
       '/v1/characters': {
-        post: operation({ summary: `Create a character (synthesize flow, ${credits(RATE_CARD.character.synthesize)})`, body: createBodySchema, ok: [201, ref('Character')], errors: [400, 402, 409, 413] }),
-        get: operation({ summary: 'List characters, newest first', query: listQuerySchema, ok: [200, jsonSchema(characterListSchema)], errors: [400] }),
+        post: operation({ operationId: 'createCharacter', summary: `Create a character (synthesize flow, ${credits(RATE_CARD.character.synthesize)})`, body: createBodySchema, ok: [201, ref('Character')], errors: [400, 402, 409, 413] }),
+        get: operation({ operationId: 'listCharacters', summary: 'List characters, newest first', query: listQuerySchema, ok: [200, jsonSchema(characterListSchema)], errors: [400] }),
       },
       '/v1/characters/{id}': {
-        get: operation({ summary: 'Get a character (the poll target)', path: true, ok: [200, ref('Character')], errors: [404] }),
-        patch: operation({ summary: 'Update name and attributes (free)', path: true, body: patchBodySchema, ok: [200, ref('Character')], errors: [400, 404, 409, 413] }),
-        delete: operation({ summary: 'Delete a character', path: true, ok: [200, jsonSchema(deletedCharacterSchema)], errors: [404, 409] }),
+        get: operation({ operationId: 'getCharacter', summary: 'Get a character (the poll target)', path: true, ok: [200, ref('Character')], errors: [404] }),
+        patch: operation({ operationId: 'updateCharacter', summary: 'Update name and attributes (free)', path: true, body: patchBodySchema, ok: [200, ref('Character')], errors: [400, 404, 409, 413] }),
+        delete: operation({ operationId: 'deleteCharacter', summary: 'Delete a character', path: true, ok: [200, jsonSchema(deletedCharacterSchema)], errors: [404, 409] }),
       },
       '/v1/characters/{id}/save': {
-        post: operation({ summary: 'Save: reviewing → ready (free)', path: true, ok: [200, ref('Character')], errors: [400, 404, 409] }),
+        post: operation({ operationId: 'saveCharacter', summary: 'Save: reviewing → ready (free)', path: true, ok: [200, ref('Character')], errors: [400, 404, 409] }),
       },
       '/v1/characters/{id}/refs/regenerate': {
-        post: operation({ summary: `Regenerate one pose (${credits(RATE_CARD.character.regenerate)})`, path: true, body: regenerateBodySchema, ok: [200, ref('Character')], errors: [400, 402, 404, 409] }),
+        post: operation({ operationId: 'regenerateCharacterRef', summary: `Regenerate one pose (${credits(RATE_CARD.character.regenerate)})`, path: true, body: regenerateBodySchema, ok: [200, ref('Character')], errors: [400, 402, 404, 409] }),
       },
       '/v1/characters/{id}/resynthesize': {
-        post: operation({ summary: `Resynthesize all four poses (${credits(RATE_CARD.character.resynthesize)})`, path: true, body: resynthesizeBodySchema, ok: [200, ref('Character')], errors: [400, 402, 404, 409] }),
+        post: operation({ operationId: 'resynthesizeCharacter', summary: `Resynthesize all four poses (${credits(RATE_CARD.character.resynthesize)})`, path: true, body: resynthesizeBodySchema, ok: [200, ref('Character')], errors: [400, 402, 404, 409] }),
       },
       '/v1/characters/{id}/events': {
-        get: operation({ summary: "The character's audit trail, oldest first", path: true, query: eventsQuerySchema, ok: [200, jsonSchema(eventListSchema)], errors: [400, 404] }),
+        get: operation({ operationId: 'listCharacterEvents', summary: "The character's audit trail, oldest first", path: true, query: eventsQuerySchema, ok: [200, jsonSchema(eventListSchema)], errors: [400, 404] }),
       },
-      '/v1/balance': { get: operation({ summary: "The team's credits", ok: [200, jsonSchema(balanceSchema)], errors: [] }) },
+      '/v1/images': {
+        post: operation({ operationId: 'createImage', summary: `Submit an image generation, optionally anchored on a ready character (${imageCosts}; debited now, refunded for outputs that fail or are cancelled)`, body: imageBodySchema, ok: [201, ref('Image')], errors: [400, 402, 404, 409, 413, 503] }),
+        get: operation({ operationId: 'listImages', summary: 'List image generations, newest first', query: imageListQuerySchema, ok: [200, jsonSchema(imageListSchema)], errors: [400] }),
+      },
+      '/v1/images/estimate': {
+        post: operation({ operationId: 'estimateImage', summary: `What a generation would cost (${imageCosts}); starts and charges nothing`, body: imageBodySchema, ok: [200, jsonSchema(estimateSchema)], errors: [400, 404, 409, 413] }),
+      },
+      '/v1/images/{id}': {
+        get: operation({ operationId: 'getImage', summary: 'Get an image generation (the poll target)', path: true, ok: [200, ref('Image')], errors: [404] }),
+      },
+      '/v1/images/{id}/cancel': {
+        post: operation({ operationId: 'cancelImage', summary: 'Cancel a pending or processing generation; outputs not yet delivered are refunded (free)', path: true, ok: [200, ref('Image')], errors: [400, 404, 409, 503] }),
+      },
+      '/v1/pricing': { get: operation({ operationId: 'getPricing', summary: 'The rate card of the applied version, in credits', ok: [200, jsonSchema(pricingSchema)], errors: [400] }) },
+      '/v1/balance': { get: operation({ operationId: 'getBalance', summary: "The team's credits", ok: [200, jsonSchema(balanceSchema)], errors: [] }) },
       '/v1/files/{key}': {
         get: {
-          summary: 'A ref image, by the signed URL found in refs[].url (no API key)',
+          operationId: 'getFile',
+          summary: 'A ref or output image, by the signed URL found in refs[].url or output_urls (no API key)',
+          security: [],
           parameters: [
             { name: 'key', in: 'path', required: true, schema: { type: 'string' } },
             { name: 'expires', in: 'query', required: true, schema: { type: 'string' } },
@@ -116,6 +156,8 @@ function build(): object {
           },
         },
       },
+      '/healthz': { get: publicOperation('getHealth', 'Liveness: the API process answers', jsonSchema(healthSchema), []) },
+      '/readyz': { get: publicOperation('getReadiness', 'Readiness: Temporal answers and a worker polls the task queue', jsonSchema(readySchema), [503]) },
     },
   };
 }

@@ -212,3 +212,7 @@ export const pricingSchema = z.object({
   character: z.object({ synthesize: z.number().int(), resynthesize: z.number().int(), regenerate: z.number().int() }),
   image: z.object({ '2k': z.number().int(), '4k': z.number().int() }),
 });
+
+// Operations: /healthz and /readyz (a not-ready API answers 503 in the error envelope).
+export const healthSchema = z.object({ status: z.literal('ok') });
+export const readySchema = z.object({ status: z.literal('ready') });
