@@ -5,14 +5,15 @@
 import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { Semaphore } from 'async-mutex';
-import type { Client } from '@temporalio/client';
+import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Attributes, ImageRecord, Pose } from '../domain/character.js';
 import { describeCharacter } from '../domain/character.js';
 import { PERMANENT_GENERATION_ERROR } from '../domain/errors.js';
 import type { PinnedRef } from '../domain/images.js';
 import type { DebitResult, LedgerEntry, RefundEntry, RefundResult } from '../domain/messages.js';
-import { debitCredits, refundCredits } from '../domain/messages.js';
+import { consumeUpload, debitCredits, refundCredits, releaseUpload } from '../domain/messages.js';
+import type { PoseGuess, UploadTicket } from '../domain/uploads.js';
 import type { BlobStore } from './blobs/store.js';
 import type { GeneratedImage, ImageGenerationRequest, InferenceBackend } from './inference/backend.js';
 import { PermanentGenerationFailure, TransientGenerationFailure } from './inference/backend.js';
@@ -43,6 +44,13 @@ export interface GenerateImageInput {
   index: number;
   request: Omit<ImageGenerationRequest, 'refs' | 'signal'>;
   refs: PinnedRef[];
+}
+
+/** One upload ticket used by one character. */
+export interface UploadUse {
+  uploadId: string;
+  teamId: string;
+  characterId: string;
 }
 
 const HEARTBEAT_EVERY_MS = 2000;
@@ -93,6 +101,24 @@ async function readBlob(blobs: BlobStore, key: string): Promise<{ bytes: Buffer;
 
 export function createActivities({ client, blobs, backend, onGeneration, generationTimeoutMs = 300_000 }: ActivityDeps) {
   const ledgerGate = perTeamGate(LEDGER_CALLS_PER_TEAM);
+
+  /**
+   * An Update on an upload ticket for a character, its id derived from both so a retry is
+   * deduplicated. The ticket's refusal (or its absence) comes back as the non-retryable
+   * `upload_invalid` the character's create answers with.
+   */
+  async function onUpload(input: UploadUse, update: typeof consumeUpload, verb: string): Promise<UploadTicket> {
+    try {
+      return await client.workflow
+        .getHandle(input.uploadId)
+        .executeUpdate(update, { args: [{ teamId: input.teamId, characterId: input.characterId }], updateId: `${input.characterId}/${verb}` });
+    } catch (err) {
+      const refusal = err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure ? err.cause.message : null;
+      const missing = err instanceof WorkflowNotFoundError || (err instanceof Error && /workflow execution already completed/i.test(err.message));
+      if (refusal || missing) throw ApplicationFailure.create({ type: 'upload_invalid', message: refusal ?? `No such upload, or it has expired: ${input.uploadId}.`, nonRetryable: true });
+      throw err;
+    }
+  }
 
   /**
    * One model call as an activity: heartbeats while it waits, a deadline per attempt (a hung
@@ -166,6 +192,22 @@ export function createActivities({ client, blobs, backend, onGeneration, generat
 
     async refundTeam(teamId: string, entry: RefundEntry): Promise<RefundResult> {
       return ledgerGate(teamId, () => client.workflow.getHandle(teamId).executeUpdate(refundCredits, { args: [entry], updateId: entry.entryId }));
+    },
+
+    /** Asks the backend which pose an upload shows. */
+    async classifyImage(input: { key: string; contentType: string }): Promise<PoseGuess> {
+      const { bytes, contentType } = await readBlob(blobs, input.key);
+      return backend.classifyPose({ bytes, contentType }, Context.current().cancellationSignal);
+    },
+
+    /** Consumes an upload for a character (the same character again gets the same answer). */
+    async consumeUpload(input: UploadUse): Promise<UploadTicket> {
+      return onUpload(input, consumeUpload, 'consume');
+    },
+
+    /** Gives an upload back: the character it was consumed for was not created. */
+    async releaseUpload(input: UploadUse): Promise<UploadTicket> {
+      return onUpload(input, releaseUpload, 'release');
     },
 
     async purgeImages(keys: string[]): Promise<void> {

@@ -23,6 +23,8 @@ import { IdempotencyKeys } from './use-cases/idempotency-keys.js';
 import { type IdempotentOptions, idempotent } from './middleware/idempotent.js';
 import { imageRoutes } from './routes/images.js';
 import { Images } from './use-cases/images.js';
+import { uploadPutRoute, uploadRoutes } from './routes/uploads.js';
+import { Uploads } from './use-cases/uploads.js';
 import { methodNotAllowed } from './middleware/method-not-allowed.js';
 import { rateLimiter } from './middleware/rate-limit.js';
 import type { BucketName, BucketPolicy } from './rate-limit/buckets.js';
@@ -46,6 +48,9 @@ export interface AppDeps {
   buckets: Record<BucketName, BucketPolicy>;
   /** Where request metrics are counted; the caller serves them (serveMetrics), never this app. */
   metrics?: ApiMetrics;
+  /** How long an upload URL takes bytes (default 15 minutes) and a ticket lives (default 24 h). */
+  uploadUrlTtlSeconds?: number;
+  uploadTicketTtlSeconds?: number;
 }
 
 /** The Express app, and `drain()`: waits for the background work it started (call it before closing the Temporal connection). */
@@ -71,6 +76,9 @@ export function createApp(deps: AppDeps): ApiApp {
   app.use(healthRoutes({ connection: deps.connection, namespace: deps.namespace, taskQueue: deps.taskQueue }));
   app.use(checkVersionHeader);
   app.use(fileRoutes(deps.blobs, signer));
+  const uploads = new Uploads(deps.client, deps.taskQueue, deps.blobs, { ticketTtlSeconds: deps.uploadTicketTtlSeconds ?? 24 * 3600 });
+  const uploadSigner = new UrlSigner(deps.fileUrlSecret, deps.uploadUrlTtlSeconds ?? 15 * 60, '/v1/uploads/');
+  app.use(uploadPutRoute({ uploads, uploadSigner }));
   app.use(jsonBody);
   const auth = authenticate(deps.tenancy, deps.authCacheMs);
   app.use('/v1', auth);
@@ -81,6 +89,7 @@ export function createApp(deps: AppDeps): ApiApp {
     limit: rateLimiter(deps.bucketStore, deps.buckets, deps.log),
     idempotent: (options?: IdempotentOptions) => idempotent(keys, deps.log, options),
   };
+  app.use(uploadRoutes({ ...routeDeps, uploads, uploadSigner }));
   app.use(characterRoutes({ ...routeDeps, characters }));
   app.use(imageRoutes({ ...routeDeps, images: new Images(deps.client, deps.taskQueue) }));
   app.use(accountRoutes(deps.tenancy));

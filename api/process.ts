@@ -38,6 +38,8 @@ export async function startApiProcess(options: ApiProcessOptions = {}): Promise<
     log,
     bucketStore,
     buckets: bucketsWith(config.RATE_LIMITS),
+    uploadUrlTtlSeconds: config.UPLOAD_URL_TTL_SECONDS,
+    uploadTicketTtlSeconds: config.UPLOAD_TICKET_TTL_SECONDS,
     metrics,
   });
   const metricsServer = config.API_METRICS_ADDRESS ? await serveMetrics(metrics, config.API_METRICS_ADDRESS) : undefined;

@@ -4,7 +4,8 @@ import { attributesSchema } from '../domain/attributes.js';
 import { plainText } from '../domain/plain-text.js';
 import { AUDIT_EVENT_TYPES } from '../domain/audit-events.js';
 import { POSES, STATUSES, VISIBLE_STATUSES } from '../domain/character.js';
-import { AUDIT_EVENT_ID_PATTERN, CHARACTER_ID_PATTERN, ID_PREFIX, IMAGE_ID_PATTERN } from '../domain/ids.js';
+import { AUDIT_EVENT_ID_PATTERN, CHARACTER_ID_PATTERN, ID_PREFIX, IMAGE_ID_PATTERN, UPLOAD_ID_PATTERN } from '../domain/ids.js';
+import { UPLOAD_CONTENT_TYPES, UPLOAD_EXTENSIONS } from '../domain/uploads.js';
 import { IMAGE_STATUSES, MAX_SEED, MAX_SIDE, MIN_SIDE, SIZE_PRESETS } from '../domain/images.js';
 import { ApiError } from './errors.js';
 
@@ -15,9 +16,11 @@ const nameSchema = plainText(80).min(1);
 
 export const characterIdSchema = z.string().regex(CHARACTER_ID_PATTERN);
 
+/** Both flows of a create; which one (exactly one) is checked after parsing. */
 export const createBodySchema = z.strictObject({
   name: nameSchema,
-  generate: z.literal(true),
+  generate: z.literal(true).optional(),
+  upload_ids: z.array(z.string().max(100)).optional(),
   attributes: attributesSchema.nullable().optional(),
   client_reference_id: text(200).nullable().optional(),
 });
@@ -216,3 +219,31 @@ export const pricingSchema = z.object({
 // Operations: /healthz and /readyz (a not-ready API answers 503 in the error envelope).
 export const healthSchema = z.object({ status: z.literal('ok') });
 export const readySchema = z.object({ status: z.literal('ready') });
+
+// The upload flow.
+export const uploadInitBodySchema = z.strictObject({
+  filename: z.string().min(1).max(120),
+  extension: z.enum(UPLOAD_EXTENSIONS),
+  content_type: z.enum(UPLOAD_CONTENT_TYPES),
+});
+
+export const uploadClassifyBodySchema = z.strictObject({ upload_id: z.string().min(1).max(100) });
+
+export const uploadTicketSchema = z.object({
+  object: z.literal('upload'),
+  upload_id: z.string().regex(UPLOAD_ID_PATTERN),
+  upload_url: z.url(),
+  upload_headers: z.object({ 'Content-Type': z.enum(UPLOAD_CONTENT_TYPES) }),
+  expires_at: z.iso.datetime(),
+});
+
+export const uploadedSchema = z.object({
+  upload_id: z.string().regex(UPLOAD_ID_PATTERN),
+  status: z.literal('uploaded'),
+  width: z.number().int(),
+  height: z.number().int(),
+  size: z.number().int(),
+  sha256: z.string(),
+});
+
+export const poseGuessSchema = z.object({ upload_id: z.string(), pose: z.enum(POSES), confidence: z.number().min(0).max(1) });

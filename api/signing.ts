@@ -1,20 +1,30 @@
-/** Signed, expiring file URLs: the signature binds the blob key and the expiry (HMAC-SHA256). */
+/**
+ * Signed, expiring URLs: the signature binds the subject (a blob key, an upload id), the expiry
+ * and, for every route but the files', the route itself, so one grant never opens another door.
+ */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export class UrlSigner {
   constructor(
     private readonly secret: string,
     private readonly ttlSeconds: number,
+    private readonly route = '/v1/files/',
   ) {}
 
   private signature(key: string, expires: number): string {
-    return createHmac('sha256', this.secret).update(`${key}\n${expires}`).digest('base64url');
+    const scope = this.route === '/v1/files/' ? '' : `${this.route}\n`;
+    return createHmac('sha256', this.secret).update(`${scope}${key}\n${expires}`).digest('base64url');
   }
 
-  /** The path and query of a file URL, valid for the configured time from `now`. */
+  /** The path and query of a signed URL, valid for the configured time from `now`. */
   sign(key: string, now = Date.now()): string {
     const expires = Math.floor(now / 1000) + this.ttlSeconds;
-    return `/v1/files/${key}?expires=${expires}&sig=${this.signature(key, expires)}`;
+    return `${this.route}${key}?expires=${expires}&sig=${this.signature(key, expires)}`;
+  }
+
+  /** When a URL signed now stops working. */
+  expiry(now = Date.now()): Date {
+    return new Date((Math.floor(now / 1000) + this.ttlSeconds) * 1000);
   }
 
   verify(key: string, expires: unknown, sig: unknown, now = Date.now()): boolean {

@@ -18,6 +18,7 @@ export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 /** The audit event each character Update stands for, by Update name. */
 export const UPDATE_EVENT_TYPES: Readonly<Record<string, AuditEventType>> = {
   create: 'character.created',
+  createFromUploads: 'character.created',
   regenerateRef: 'character.ref_regenerated',
   resynthesize: 'character.resynthesized',
   save: 'character.saved',

@@ -52,6 +52,8 @@ export interface Character {
   attributes: Attributes | null;
   errorMessage: string | null;
   aurousVersion: string;
+  /** Made from the client's own images: its refs keep the order they were given in. */
+  fromUploads?: boolean;
 }
 
 /** What starts a character workflow: everything the create request decided. */

@@ -6,6 +6,7 @@ export const DOMAIN_ERRORS = {
   invalid_state: 400,
   character_not_ready: 400,
   generation_not_cancellable: 400,
+  upload_invalid: 400,
   insufficient_credits: 402,
   resource_not_found: 404,
   backend_unavailable: 503,

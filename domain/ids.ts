@@ -9,6 +9,7 @@ export const ID_PREFIX = {
   auditEvent: 'evt_',
   grant: 'grant_',
   image: 'img_',
+  upload: 'upl_',
 } as const;
 export type IdKind = keyof typeof ID_PREFIX;
 
@@ -22,6 +23,7 @@ const ULID = '[0-9A-HJKMNP-TV-Z]{26}';
 export const CHARACTER_ID_PATTERN = new RegExp(`^${ID_PREFIX.character}${ULID}$`);
 export const TEAM_ID_PATTERN = new RegExp(`^${ID_PREFIX.team}${ULID}$`);
 export const IMAGE_ID_PATTERN = new RegExp(`^${ID_PREFIX.image}${ULID}$`);
+export const UPLOAD_ID_PATTERN = new RegExp(`^${ID_PREFIX.upload}${ULID}$`);
 export const AUDIT_EVENT_ID_PATTERN = new RegExp(`^${ID_PREFIX.auditEvent}\\d+_\\d+$`);
 
 /** An id of `kind` around a given ULID (a fixed one, when an Idempotency-Key chose it). */

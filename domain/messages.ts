@@ -6,6 +6,7 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Attributes, Character, Pose } from './character.js';
 import type { ImageGeneration, PinnedRef } from './images.js';
+import type { PoseGuess, UploadTicket, UploadedImage } from './uploads.js';
 
 /** Every message names the team that sends it: another team's call is refused as not found. */
 export interface Caller {
@@ -37,6 +38,11 @@ export const getCharacter = defineQuery<Character>('character');
 export interface UseInImageInput extends Caller {
   imageId: string;
 }
+export interface CreateFromUploadsInput extends Caller {
+  uploadIds: string[];
+}
+/** Creates a character from uploads: consumes the tickets, in order, or none of them. */
+export const createFromUploads = defineUpdate<Character, [CreateFromUploadsInput]>('createFromUploads');
 /** Pins the refs of a ready character for one image generation, and records that it used them. */
 export const useInImage = defineUpdate<PinnedRef[], [UseInImageInput]>('useInImage');
 /** For audits: the poses this character delivered, which its team must have paid for exactly. */
@@ -46,6 +52,15 @@ export const getAccounting = defineQuery<{ teamId: string; delivered: number }>(
 export const submitImage = defineUpdate<ImageGeneration, [Caller]>('submit');
 export const cancelImage = defineUpdate<ImageGeneration, [Caller]>('cancel');
 export const getImage = defineQuery<ImageGeneration>('image');
+
+// An upload ticket: see workflows/upload.ts.
+export const recordUpload = defineUpdate<UploadTicket, [Caller & { image: UploadedImage }]>('record');
+export const classifyUpload = defineUpdate<PoseGuess, [Caller]>('classify');
+/** Consumes an uploaded ticket for a character; the same character consuming again gets the same answer. */
+export const consumeUpload = defineUpdate<UploadTicket, [{ teamId: string; characterId: string }]>('consume');
+/** Gives a ticket back when the character it was consumed for was not created after all. */
+export const releaseUpload = defineUpdate<UploadTicket, [{ teamId: string; characterId: string }]>('release');
+export const getUpload = defineQuery<UploadTicket>('upload');
 
 // The team: its credit ledger and API version pin.
 export interface LedgerEntry {

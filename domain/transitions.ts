@@ -10,10 +10,11 @@ import { CREDITS_PER_POSE } from './pricing.js';
 import { characterNotReady } from './images.js';
 import { characterNotFound } from './refusals.js';
 
-export type Action = 'create' | 'regenerateRef' | 'resynthesize' | 'save' | 'update' | 'delete' | 'useInImage';
+export type Action = 'create' | 'createFromUploads' | 'regenerateRef' | 'resynthesize' | 'save' | 'update' | 'delete' | 'useInImage';
 
 const ALLOWED_FROM: Record<Action, readonly Lifecycle[]> = {
   create: ['new'],
+  createFromUploads: ['new'],
   regenerateRef: ['reviewing', 'ready', 'failed'],
   resynthesize: ['reviewing', 'ready', 'failed'],
   save: ['reviewing', 'ready'],
@@ -24,6 +25,7 @@ const ALLOWED_FROM: Record<Action, readonly Lifecycle[]> = {
 
 const ROUTE_WORDS: Record<Action, string> = {
   create: 'create',
+  createFromUploads: 'create',
   regenerateRef: 'regenerate a ref',
   resynthesize: 'resynthesize',
   save: 'save',
@@ -43,7 +45,7 @@ const FIX_HINT: Partial<Record<Lifecycle, string>> = {
  */
 export function refusalFor(action: Action, status: Lifecycle, purged = false): Refusal | null {
   if (action === 'useInImage') return imageUseRefusal(status, purged);
-  if (status === 'deleted' || status === 'rejected' || (status === 'new' && action !== 'create')) {
+  if (status === 'deleted' || status === 'rejected' || (status === 'new' && !ALLOWED_FROM[action].includes('new'))) {
     return characterNotFound();
   }
   if (ALLOWED_FROM[action].includes(status)) return null;

@@ -34,6 +34,11 @@ const schema = z.object({
   OPENAI_BASE_URL: z.url().default('https://api.openai.com'),
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_MODEL: z.string().default('gpt-image-1'),
+  /** A vision-capable chat model: classifies the pose of uploads. */
+  OPENAI_VISION_MODEL: z.string().default('gpt-4o-mini'),
+  /** How long an upload URL accepts bytes, and how long a ticket (and its bytes) lives unconsumed. */
+  UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().positive().default(15 * 60),
+  UPLOAD_TICKET_TTL_SECONDS: z.coerce.number().int().positive().default(24 * 3600),
   OPENAI_IMAGE_SIZE: z.string().default('1024x1024'),
   OPENAI_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000),
   /** host:port of the worker's Prometheus endpoint; empty disables it. */

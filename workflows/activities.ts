@@ -24,13 +24,16 @@ export function generatePose(input: GeneratePoseInput): Promise<ImageRecord> {
   return proxyActivities<Activities>({ ...MODEL_CALL_OPTIONS, summary: `Generate the ${input.pose} pose (seed ${input.seed})` }).generatePose(input);
 }
 
+/** Which pose an upload shows: a model call like any other. */
+export const { classifyImage } = proxyActivities<Activities>({ ...MODEL_CALL_OPTIONS, summary: 'Classify the pose of an upload' });
+
 /** One output of an image generation. */
 export function generateImage(input: GenerateImageInput): Promise<ImageRecord> {
   return proxyActivities<Activities>({ ...MODEL_CALL_OPTIONS, summary: `Render output ${input.index + 1} (seed ${input.request.seed})` }).generateImage(input);
 }
 
 // Ledger and blob calls are short and idempotent: local activities keep them off the task queue.
-export const { debitTeam, refundTeam, purgeImages, copyImages } = proxyLocalActivities<Activities>({
+export const { debitTeam, refundTeam, purgeImages, copyImages, consumeUpload, releaseUpload } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '15 seconds',
   scheduleToCloseTimeout: '2 minutes',
   retry: { initialInterval: '200 milliseconds', maximumInterval: '5 seconds' },

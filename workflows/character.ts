@@ -21,6 +21,7 @@ export async function characterWorkflow(input: CharacterWorkflowInput): Promise<
   setHandler(messages.getCharacter, () => entity.character);
   setHandler(messages.getAccounting, () => ({ teamId: entity.character.teamId, delivered: entity.state.delivered ?? 0 }));
   setHandler(messages.createCharacter, (c) => entity.create(c), { validator: (c) => entity.validate('create', c) });
+  setHandler(messages.createFromUploads, (i) => entity.createFromUploads(i), { validator: (i) => entity.validate('createFromUploads', i) });
   setHandler(messages.regenerateRef, (i) => entity.regenerateRef(i), { validator: (i) => entity.validate('regenerateRef', i) });
   setHandler(messages.resynthesize, (c) => entity.resynthesize(c), { validator: (c) => entity.validate('resynthesize', c) });
   setHandler(messages.save, (c) => entity.save(c), { validator: (c) => entity.validate('save', c) });

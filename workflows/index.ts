@@ -3,3 +3,4 @@ export { teamWorkflow } from './team.js';
 export { apiKeyWorkflow } from './api-key.js';
 export { idempotencyWorkflow } from './idempotency-key.js';
 export { imageWorkflow } from './image.js';
+export { uploadWorkflow } from './upload.js';

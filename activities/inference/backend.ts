@@ -1,4 +1,5 @@
 import type { Attributes, Pose } from '../../domain/character.js';
+import type { PoseGuess } from '../../domain/uploads.js';
 
 export interface GenerationRequest {
   pose: Pose;
@@ -44,6 +45,8 @@ export interface InferenceBackend {
   generate(request: GenerationRequest): Promise<GeneratedImage>;
   /** One output of an image generation. */
   generateImage(request: ImageGenerationRequest): Promise<GeneratedImage>;
+  /** Which pose an uploaded image shows; `other` with low confidence when unsure. */
+  classifyPose(image: { bytes: Buffer; contentType: string }, signal: AbortSignal): Promise<PoseGuess>;
 }
 
 /** A failure a retry cannot fix: a refused prompt, a bad request, a wrong API key. */

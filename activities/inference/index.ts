@@ -11,6 +11,7 @@ export function backendFromConfig(config: Config, onFault?: (fault: InjectedFaul
       baseUrl: config.OPENAI_BASE_URL,
       apiKey: config.OPENAI_API_KEY ?? '',
       model: config.OPENAI_MODEL,
+      visionModel: config.OPENAI_VISION_MODEL,
       size: config.OPENAI_IMAGE_SIZE,
       timeoutMs: config.OPENAI_TIMEOUT_MS,
     });

@@ -1,11 +1,14 @@
 /**
  * An adapter for any OpenAI-compatible images API, base64 output: `POST {base}/v1/images/generations`
  * (JSON) for poses and text-to-image, `POST {base}/v1/images/edits` (multipart, the refs as `image[]`)
- * for image generations with a character. Its failures are classified: what a retry may fix is
- * transient, the rest permanent.
+ * for image generations with a character, and `POST {base}/v1/chat/completions` with a vision model
+ * to tell an upload's pose. Its failures are classified: what a retry may fix is transient, the
+ * rest permanent.
  */
 import type { GeneratedImage, GenerationRequest, ImageGenerationRequest, ImageRef, InferenceBackend } from './backend.js';
 import { PermanentGenerationFailure, TransientGenerationFailure } from './backend.js';
+import { POSES } from '../../domain/character.js';
+import type { PoseGuess } from '../../domain/uploads.js';
 
 export interface OpenAiImagesOptions {
   baseUrl: string;
@@ -13,6 +16,8 @@ export interface OpenAiImagesOptions {
   model: string;
   /** The size asked for poses; image generations carry their own. */
   size: string;
+  /** A vision-capable chat model, asked which pose an upload shows. */
+  visionModel: string;
   timeoutMs: number;
 }
 
@@ -46,9 +51,35 @@ export class OpenAiImagesBackend implements InferenceBackend {
     return JSON.stringify({ model: this.options.model, prompt: fields.prompt, n: 1, size: fields.size, response_format: 'b64_json', seed: fields.seed });
   }
 
-  /** One call to the API, its failure classified; a JSON string goes as JSON, a form as multipart. */
+  async classifyPose(image: { bytes: Buffer; contentType: string }, signal: AbortSignal): Promise<PoseGuess> {
+    const body = {
+      model: this.options.visionModel,
+      temperature: 0,
+      response_format: { type: 'json_object' },
+      messages: [
+        { role: 'system', content: CLASSIFY_INSTRUCTIONS },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Which pose is this character reference image?' },
+            { type: 'image_url', image_url: { url: `data:${image.contentType};base64,${image.bytes.toString('base64')}` } },
+          ],
+        },
+      ],
+    };
+    return poseGuessOf(await this.call('/v1/chat/completions', JSON.stringify(body), signal));
+  }
+
   private async post(endpoint: 'generations' | 'edits', body: string | FormData, signal: AbortSignal): Promise<GeneratedImage> {
-    const url = `${this.options.baseUrl.replace(/\/+$/, '')}/v1/images/${endpoint}`;
+    const b64 = imageOf(await this.call(`/v1/images/${endpoint}`, body, signal));
+    if (!b64) throw new TransientGenerationFailure('images API answered 200 without data[0].b64_json');
+    const bytes = Buffer.from(b64, 'base64');
+    return { bytes, contentType: sniffContentType(bytes) };
+  }
+
+  /** One call to the API, its failure classified; a JSON string goes as JSON, a form as multipart. */
+  private async call(path: string, body: string | FormData, signal: AbortSignal): Promise<string> {
+    const url = `${this.options.baseUrl.replace(/\/+$/, '')}${path}`;
     // fetch writes the multipart content type itself: it has to carry the boundary it chose.
     const headers: Record<string, string> = { authorization: `Bearer ${this.options.apiKey}` };
     if (typeof body === 'string') headers['content-type'] = 'application/json';
@@ -71,10 +102,22 @@ export class OpenAiImagesBackend implements InferenceBackend {
       const message = `images API answered ${response.status}: ${detail}`;
       throw TRANSIENT_STATUSES.has(response.status) ? new TransientGenerationFailure(message) : new PermanentGenerationFailure(message);
     }
-    const b64 = imageOf(text);
-    if (!b64) throw new TransientGenerationFailure('images API answered 200 without data[0].b64_json');
-    const bytes = Buffer.from(b64, 'base64');
-    return { bytes, contentType: sniffContentType(bytes) };
+    return text;
+  }
+}
+
+const CLASSIFY_INSTRUCTIONS = `You classify character reference images by pose. Answer only JSON: {"pose": one of ${POSES.map((p) => `"${p}"`).join(', ')}, "confidence": a number from 0 to 1}. portrait: head and shoulders; front: full body facing the camera; side: full body in profile; back: full body seen from behind; other: anything else.`;
+
+/** The model's answer as a pose guess; anything unusable is `other` with no confidence. */
+function poseGuessOf(text: string): PoseGuess {
+  try {
+    const content = (JSON.parse(text) as { choices?: { message?: { content?: unknown } }[] }).choices?.[0]?.message?.content;
+    const answer = JSON.parse(String(content)) as { pose?: unknown; confidence?: unknown };
+    const pose = POSES.find((p) => p === answer.pose);
+    const confidence = typeof answer.confidence === 'number' ? Math.min(1, Math.max(0, answer.confidence)) : 0.5;
+    return pose ? { pose, confidence } : { pose: 'other', confidence: 0 };
+  } catch {
+    return { pose: 'other', confidence: 0 };
   }
 }
 

@@ -12,6 +12,8 @@ import { type FaultOptions, type InjectedFault, simulateModelCall } from './faul
 import { type Look, drawCharacter } from './figure.js';
 import { prng } from './prng.js';
 import { renderScene } from './scene.js';
+import type { PoseGuess } from '../../domain/uploads.js';
+import { classifyPose } from './pose-classifier.js';
 
 export interface RendererOptions extends FaultOptions {
   /** Side of a reference sheet, in pixels (image generations have their own size). */
@@ -82,5 +84,10 @@ export class BuiltInRenderer implements InferenceBackend {
   async generateImage(request: ImageGenerationRequest): Promise<GeneratedImage> {
     await simulateModelCall(this.options, request.signal, this.onFault);
     return { bytes: await renderScene(request), contentType: 'image/png' };
+  }
+
+  /** An image heuristic, not a model: see pose-classifier.ts. */
+  classifyPose(image: { bytes: Buffer }): Promise<PoseGuess> {
+    return classifyPose(image.bytes);
   }
 }

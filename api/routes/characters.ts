@@ -6,6 +6,7 @@ import type { RateLimiter } from '../middleware/rate-limit.js';
 import { noQuery } from '../middleware/no-query.js';
 import { callOf } from '../context.js';
 import { ApiError } from '../errors.js';
+import { MAX_UPLOADS_PER_CHARACTER } from '../../domain/uploads.js';
 import { presentCharacter } from '../present.js';
 import {
   createBodySchema,
@@ -35,20 +36,16 @@ export function characterRoutes({ characters, signer, baseUrl, limit, idempotent
   const send = (req: Request, res: Response, status: number, character: Parameters<typeof presentCharacter>[0]) =>
     res.status(status).json(presentCharacter(character, signer, baseUrl(req)));
 
-  router.post('/v1/characters', limit('characters_synthesize'), noQuery, idempotent({ mints: 'character' }), async (req, res) => {
-    if (req.body && typeof req.body === 'object' && 'upload_ids' in req.body) {
-      throw new ApiError(
-        400,
-        'parameter_invalid_combination',
-        'The upload flow (upload_ids) is not served yet. Send generate: true without upload_ids to synthesize the character.',
-        'upload_ids',
-      );
-    }
+  // The upload flow is free and counts against characters_post; synthesis against characters_synthesize.
+  const createBucket: RequestHandler = (req, res, next) => limit(isUploadFlow(req.body) ? 'characters_post' : 'characters_synthesize')(req, res, next);
+
+  router.post('/v1/characters', createBucket, noQuery, idempotent({ mints: 'character' }), async (req, res) => {
     const body = parse(createBodySchema, req.body);
     const character = await characters.create(callOf(res), {
       name: body.name,
       attributes: body.attributes ?? null,
       clientReferenceId: body.client_reference_id ?? null,
+      uploadIds: uploadIdsOf(body),
     });
     send(req, res, 201, character);
   });
@@ -105,4 +102,21 @@ export function characterRoutes({ characters, signer, baseUrl, limit, idempotent
 
 function idOf(req: Request): string {
   return String(req.params.id);
+}
+
+function isUploadFlow(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && 'upload_ids' in body && !('generate' in body);
+}
+
+/** Exactly one flow: `generate: true` or 1–6 distinct `upload_ids`. */
+function uploadIdsOf(body: { generate?: true; upload_ids?: string[] }): string[] | undefined {
+  if ((body.generate === undefined) === (body.upload_ids === undefined)) {
+    throw new ApiError(400, 'parameter_invalid_combination', 'Send either generate: true (synthesize the character) or upload_ids (make it from your uploads), exactly one of them.', body.generate ? 'upload_ids' : 'generate');
+  }
+  const ids = body.upload_ids;
+  if (!ids) return undefined;
+  if (ids.length < 1 || ids.length > MAX_UPLOADS_PER_CHARACTER || new Set(ids).size !== ids.length) {
+    throw new ApiError(400, 'upload_invalid', `upload_ids must list 1 to ${MAX_UPLOADS_PER_CHARACTER} distinct uploads; got ${ids.length}${new Set(ids).size !== ids.length ? ' with repeats' : ''}.`, 'upload_ids');
+  }
+  return ids;
 }

@@ -34,6 +34,8 @@ export interface CreateInput {
   name: string;
   attributes: Attributes | null;
   clientReferenceId: string | null;
+  /** The upload flow: these tickets become the refs, in this order. */
+  uploadIds?: string[];
 }
 
 export interface ListInput {
@@ -58,6 +60,7 @@ export class Characters {
     return this.client.workflow.getHandle(id);
   }
 
+  /** Creates by synthesis (paid, generating), or from uploads when `uploadIds` are given (free, ready at once). */
   async create(ctx: CallContext, input: CreateInput): Promise<Character> {
     // With an Idempotency-Key the id is fixed by the key's record, so a retry reaches the same workflow.
     const id = ctx.operationId ?? newId('character');
@@ -84,13 +87,12 @@ export class Characters {
         ...(seed.clientReferenceId ? [{ key: ClientReferenceId, value: seed.clientReferenceId }] : []),
       ],
     });
+    const caller = { teamId: ctx.teamId, requestId: ctx.requestId };
+    const updateId = ctx.operationId ? `${IDEMPOTENT_UPDATE_PREFIX}${seed.id}` : ctx.requestId;
     return acceptedUpdate(this.client, () =>
-      this.client.workflow.startUpdateWithStart(messages.createCharacter, {
-        args: [{ teamId: ctx.teamId, requestId: ctx.requestId }],
-        updateId: ctx.operationId ? `${IDEMPOTENT_UPDATE_PREFIX}${seed.id}` : ctx.requestId,
-        startWorkflowOperation: start,
-        waitForStage: 'ACCEPTED',
-      }),
+      input.uploadIds
+        ? this.client.workflow.startUpdateWithStart(messages.createFromUploads, { args: [{ ...caller, uploadIds: input.uploadIds }], updateId, startWorkflowOperation: start, waitForStage: 'ACCEPTED' })
+        : this.client.workflow.startUpdateWithStart(messages.createCharacter, { args: [caller], updateId, startWorkflowOperation: start, waitForStage: 'ACCEPTED' }),
     );
   }
 

@@ -78,7 +78,7 @@ describe('OpenAI-compatible images adapter', () => {
     server.close();
   });
 
-  const backend = () => new OpenAiImagesBackend({ baseUrl, apiKey: 'sk-test', model: 'img-model', size: '512x512', timeoutMs: 300 });
+  const backend = () => new OpenAiImagesBackend({ baseUrl, apiKey: 'sk-test', model: 'img-model', visionModel: 'vision-model', size: '512x512', timeoutMs: 300 });
   const request = (prompt: string) => ({ pose: 'front' as const, seed: 3, attributes: null, prompt, signal: new AbortController().signal });
 
   test('posts the prompt with the key and decodes the base64 image', async () => {
@@ -98,7 +98,7 @@ describe('OpenAI-compatible images adapter', () => {
     for (const prompt of ['busy', 'broken', 'hang', 'empty']) {
       await assert.rejects(backend().generate(request(prompt)), (err) => err instanceof TransientGenerationFailure, prompt);
     }
-    const unreachable = new OpenAiImagesBackend({ baseUrl: 'http://127.0.0.1:1', apiKey: 'k', model: 'm', size: 's', timeoutMs: 300 });
+    const unreachable = new OpenAiImagesBackend({ baseUrl: 'http://127.0.0.1:1', apiKey: 'k', model: 'm', visionModel: 'v', size: 's', timeoutMs: 300 });
     await assert.rejects(unreachable.generate(request('x')), (err) => err instanceof TransientGenerationFailure);
   });
 

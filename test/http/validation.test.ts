@@ -15,7 +15,7 @@ describe('create validation', () => {
     ['name missing', { generate: true }, 'parameter_missing', 'name'],
     ['name empty', { name: '', generate: true }, 'parameter_invalid', 'name'],
     ['name over 80 characters', { name: 'x'.repeat(81), generate: true }, 'parameter_invalid', 'name'],
-    ['generate missing', { name: 'A' }, 'parameter_missing', 'generate'],
+    ['neither generate nor upload_ids', { name: 'A' }, 'parameter_invalid_combination', 'generate'],
     ['generate false', { name: 'A', generate: false }, 'parameter_invalid', 'generate'],
     ['upload flow', { name: 'A', generate: true, upload_ids: ['u1'] }, 'parameter_invalid_combination', 'upload_ids'],
     ['unknown attribute', { name: 'A', generate: true, attributes: { wings: 2 } }, 'parameter_unknown', 'attributes.wings'],

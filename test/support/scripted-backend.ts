@@ -10,6 +10,8 @@ import type { GeneratedImage, GenerationRequest, ImageGenerationRequest, Inferen
 import { PermanentGenerationFailure, TransientGenerationFailure } from '../../activities/inference/backend.js';
 import { renderPose } from '../../activities/inference/renderer.js';
 import { renderScene } from '../../activities/inference/scene.js';
+import { classifyPose } from '../../activities/inference/pose-classifier.js';
+import type { PoseGuess } from '../../domain/uploads.js';
 
 export class ScriptedBackend implements InferenceBackend {
   readonly name = 'scripted';
@@ -42,5 +44,9 @@ export class ScriptedBackend implements InferenceBackend {
     this.attempts.set(attemptKey, attempt);
     if (request.prompt.includes('flaky:image') && attempt === 1) throw new TransientGenerationFailure('the model timed out');
     return { bytes: await renderScene(request), contentType: 'image/png' };
+  }
+
+  classifyPose(image: { bytes: Buffer }): Promise<PoseGuess> {
+    return classifyPose(image.bytes);
   }
 }

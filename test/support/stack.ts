@@ -39,6 +39,9 @@ export interface StackOptions {
   /** Rate limits; by default high enough that only the rate-limit tests meet them. */
   buckets?: Record<BucketName, BucketPolicy>;
   bucketStore?: BucketStore;
+  /** Upload URL and ticket lifetimes, shortened by the tests that watch them expire. */
+  uploadUrlTtlSeconds?: number;
+  uploadTicketTtlSeconds?: number;
   /** Run a worker in this process (default); without one, tests spawn worker processes (processes.ts). */
   worker?: boolean;
 }
@@ -110,6 +113,8 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     authCacheMs: 200,
     bucketStore: options.bucketStore ?? new MemoryBucketStore(),
     buckets: options.buckets ?? GENEROUS_BUCKETS,
+    uploadUrlTtlSeconds: options.uploadUrlTtlSeconds,
+    uploadTicketTtlSeconds: options.uploadTicketTtlSeconds,
   });
   const server = await listen(app, 0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -190,7 +190,7 @@ describe('OpenAI-compatible adapter: image generations', () => {
     server.close();
   });
 
-  const backend = () => new OpenAiImagesBackend({ baseUrl, apiKey: 'sk-test', model: 'gpt-image-1', size: '1024x1024', timeoutMs: 5000 });
+  const backend = () => new OpenAiImagesBackend({ baseUrl, apiKey: 'sk-test', model: 'gpt-image-1', visionModel: 'gpt-4o-mini', size: '1024x1024', timeoutMs: 5000 });
 
   test('with a character it posts the refs as image[] files to the edits endpoint', async () => {
     received = [];

@@ -6,12 +6,13 @@
 import { Mutex } from 'async-mutex';
 import type { Character } from '../../domain/character.js';
 import type { PinnedRef } from '../../domain/images.js';
+import type { UploadTicket, UploadedImage } from '../../domain/uploads.js';
 import type * as messages from '../../domain/messages.js';
 import { characterNotFound } from '../../domain/refusals.js';
 import { type Action, purgesImagesOnDelete, refusalFor } from '../../domain/transitions.js';
-import { purgeImages } from '../activities.js';
+import { consumeUpload, purgeImages, releaseUpload } from '../activities.js';
 import { nowIso } from '../clock.js';
-import { refuse } from '../failures.js';
+import { failureMessage, refuse } from '../failures.js';
 import { AppliedUpdates } from './applied-updates.js';
 import { Generations } from './generation.js';
 import { Publication } from './publication.js';
@@ -79,6 +80,31 @@ export class CharacterEntity {
         this.publish();
         throw err;
       }
+      return this.snapshot();
+    });
+  }
+
+  /**
+   * Creates the character from uploads, consuming each ticket in order; a ticket that cannot be
+   * consumed releases the ones before it, so none ends up in a character that was never made.
+   */
+  createFromUploads(input: messages.CreateFromUploadsInput): Promise<Character> {
+    return this.transition('createFromUploads', input, async () => {
+      const use = (uploadId: string) => ({ uploadId, teamId: this.character.teamId, characterId: this.character.id });
+      const tickets: UploadTicket[] = [];
+      try {
+        for (const uploadId of input.uploadIds) tickets.push(await consumeUpload(use(uploadId)));
+      } catch (err) {
+        for (const ticket of tickets) await releaseUpload(use(ticket.id));
+        this.character.status = 'rejected';
+        this.publish();
+        refuse({ code: 'upload_invalid', message: failureMessage(err), param: 'upload_ids' });
+      }
+      const at = nowIso();
+      this.character.refs = tickets.map((t) => ({ ...imageRecordOf(t.image!), pose: t.classification?.pose ?? 'other', seed: 0, generatedAt: at }));
+      this.character.fromUploads = true;
+      this.character.status = 'ready';
+      this.touch();
       return this.snapshot();
     });
   }
@@ -162,4 +188,9 @@ export class CharacterEntity {
   get idle(): boolean {
     return this.state.generation === null && !this.transitions.isLocked();
   }
+}
+
+/** The ref-relevant part of an uploaded image (its pixel size lives on the ticket). */
+function imageRecordOf({ key, contentType, size, sha256 }: UploadedImage) {
+  return { key, contentType, size, sha256 };
 }

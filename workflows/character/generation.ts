@@ -96,9 +96,13 @@ export class Generations {
   }
 
   private acceptRef(ref: Ref): void {
-    const replaced = this.character.refs.find((r) => r.pose === ref.pose);
-    if (replaced) this.state.staleImages.push(replaced.key);
-    this.character.refs = sortRefs([...this.character.refs.filter((r) => r.pose !== ref.pose), ref]);
+    const refs = this.character.refs;
+    const at = refs.findIndex((r) => r.pose === ref.pose);
+    if (at >= 0) this.state.staleImages.push(refs[at]!.key);
+    // Uploaded refs keep the client's order (the first is the cover): the new pose takes the
+    // place of the first ref of that pose, or comes last. Synthesized refs are in pose order.
+    if (this.character.fromUploads) this.character.refs = at >= 0 ? refs.map((r, i) => (i === at ? ref : r)) : [...refs, ref];
+    else this.character.refs = sortRefs([...refs.filter((r) => r.pose !== ref.pose), ref]);
     this.changed();
   }
 
