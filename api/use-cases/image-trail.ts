@@ -16,6 +16,8 @@ function eventsOfRun(runIndex: number, events: HistoryEvent[]): ImageEvent[] {
   const emit = emitterFor(runIndex, out);
   const updates = new UpdateTrack();
   const outputs = new ActivityTrack<GenerateImageInput>('generateImage');
+  // Refunds are regular activities now; histories from before hold them as local-activity markers.
+  const refunds = new ActivityTrack<string>('refundTeam');
   let seed: ImageSeed | undefined;
   let submitRequest: string | null = null;
   let cancelled = false;
@@ -34,13 +36,13 @@ function eventsOfRun(runIndex: number, events: HistoryEvent[]): ImageEvent[] {
       const data = seed ? { prompt: seed.prompt, character_id: seed.characterId, count: seed.count, width: seed.width, height: seed.height, seed: seed.seed } : {};
       emit(event, 'image.submitted', submitRequest, data);
     }
+    // A ledger call runs inside the Update that caused it (the submit, a cancel), else settles failures of the submit.
+    const requestId = updates.oldestRunning()?.input?.requestId ?? submitRequest;
     const local = localActivity(event);
-    if (local) {
-      // A ledger call runs inside the Update that caused it (the submit, a cancel), else settles failures of the submit.
-      const requestId = updates.oldestRunning()?.input?.requestId ?? submitRequest;
-      if (local.type === 'debitTeam' && local.result?.applied) emit(event, 'credits.debited', requestId, { amount: local.result.amount, balance_after: local.result.credits });
-      if (local.type === 'refundTeam' && local.result?.refunded > 0) emit(event, 'credits.refunded', requestId, { amount: local.result.refunded, balance_after: local.result.credits });
-    }
+    if (local?.type === 'debitTeam' && local.result?.applied) emit(event, 'credits.debited', requestId, { amount: local.result.amount, balance_after: local.result.credits });
+    const recorded = refunds.follow(event);
+    const refund = local?.type === 'refundTeam' ? local.result : recorded?.outcome === 'completed' ? recorded.result : null;
+    if (refund?.refunded > 0) emit(event, 'credits.refunded', requestId, { amount: refund.refunded, balance_after: refund.credits });
     const output = outputs.follow(event);
     if (output) {
       const data = { index: output.input.index, attempt: output.attempt, seed: output.input.request.seed };

@@ -87,7 +87,7 @@ export function localActivity(event: HistoryEvent): { type: string; result: any 
 }
 
 export type ActivityOutcome<T> =
-  | { outcome: 'completed'; input: T; attempt: number }
+  | { outcome: 'completed'; input: T; attempt: number; result: any }
   | { outcome: 'failed'; input: T; attempt: number; message: string }
   | { outcome: 'cancelled'; input: T; attempt: number };
 
@@ -113,7 +113,7 @@ export class ActivityTrack<T> {
     const task = this.scheduled.get(String(started?.scheduledEventId));
     if (started && task) task.attempt = started.attempt ?? 1;
     const done = event.activityTaskCompletedEventAttributes;
-    if (done) return this.settle(done.scheduledEventId, (t) => ({ outcome: 'completed', ...t }));
+    if (done) return this.settle(done.scheduledEventId, (t) => ({ outcome: 'completed', ...t, result: decode(done.result) }));
     const failed = event.activityTaskFailedEventAttributes ?? event.activityTaskTimedOutEventAttributes;
     if (failed) return this.settle(failed.scheduledEventId, (t) => ({ outcome: 'failed', ...t, message: causeMessage(failed.failure) }));
     const cancelled = event.activityTaskCancelRequestedEventAttributes;
