@@ -27,9 +27,22 @@ export const UPDATE_EVENT_TYPES: Readonly<Record<string, AuditEventType>> = {
   useInImage: 'character.used_in_image',
 };
 
-export interface AuditEvent {
+/** The event types of an image generation's audit trail (`npm run admin -- image history <id>`). */
+export const IMAGE_EVENT_TYPES = [
+  'image.submitted',
+  'image.output_rendered',
+  'image.output_failed',
+  'image.output_cancelled',
+  'image.cancelled',
+  'image.finished',
+  'credits.debited',
+  'credits.refunded',
+] as const;
+export type ImageEventType = (typeof IMAGE_EVENT_TYPES)[number];
+
+export interface AuditEvent<T extends string = AuditEventType> {
   id: string;
-  type: AuditEventType;
+  type: T;
   created_at: string;
   request_id: string | null;
   data: Record<string, unknown>;

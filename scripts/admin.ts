@@ -4,8 +4,9 @@
  */
 import { parseArgs } from 'node:util';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
-import { CHARACTER_ID_PATTERN, ID_PREFIX, TEAM_ID_PATTERN } from '../domain/ids.js';
-import { characterEvents } from '../api/use-cases/audit-trail.js';
+import { CHARACTER_ID_PATTERN, ID_PREFIX, IMAGE_ID_PATTERN, TEAM_ID_PATTERN } from '../domain/ids.js';
+import { characterEvents } from '../api/use-cases/character-trail.js';
+import { imageEvents } from '../api/use-cases/image-trail.js';
 import { VERSION_PATTERN, isSupportedVersion } from '../domain/versions.js';
 import { loadConfig } from '../platform/config.js';
 import { Tenancy } from '../api/use-cases/tenancy.js';
@@ -17,7 +18,8 @@ const USAGE = `usage: npm run admin -- <command>
   key revoke --key API_KEY
   credits grant --team TEAM_ID --amount N
   credits show --team TEAM_ID
-  character history CHARACTER_ID        (its audit trail, deleted characters too)`;
+  character history CHARACTER_ID        (its audit trail, deleted characters too)
+  image history IMAGE_ID                (a generation's audit trail: outputs, cancels, credits)`;
 
 class UsageError extends Error {}
 
@@ -58,6 +60,11 @@ async function run(argv: string[], tenancy: Tenancy, client: Client): Promise<un
       const id = positionals[2];
       if (!id || !CHARACTER_ID_PATTERN.test(id)) throw new UsageError(`character history needs a character id (${ID_PREFIX.character}…)`);
       return { character_id: id, events: await characterEvents(client, id) };
+    }
+    case 'image history': {
+      const id = positionals[2];
+      if (!id || !IMAGE_ID_PATTERN.test(id)) throw new UsageError(`image history needs an image id (${ID_PREFIX.image}…)`);
+      return { image_id: id, events: await imageEvents(client, id) };
     }
     case 'team create': {
       const version = values.version ?? null;

@@ -3,7 +3,7 @@
  * dev server, two workers, two API processes) under steady load from virtual clients, while
  * workers are SIGKILLed, API processes die mid-request, the Temporal server restarts on the same
  * database file, and the inference backend fails, hangs and refuses. Then every character and
- * every ledger is audited. Loopback only; bounded in time. Exit 1 if anything was lost, stuck or
+ * every image generation and every ledger is audited. Loopback only; bounded in time. Exit 1 if anything was lost, stuck or
  * charged wrongly.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -106,6 +106,17 @@ function report(stats: LoadStats, faults: Record<string, number>, result: AuditR
     ['refs missing or duplicated', result.refsMissingOrDuplicated],
     ['images unreadable', result.imagesUnreadable],
     ['failed without error_message', result.failedWithoutMessage],
+    ['image generations audited (201)', result.images.generations],
+    ['  with a character', result.images.withCharacter],
+    ['  4k', result.images.fourK],
+    ['  succeeded', result.images.succeeded],
+    ['  failed', result.images.failed],
+    ['  cancelled', result.images.cancelled],
+    ['image outputs delivered (readable PNG)', result.images.outputsDelivered],
+    ['generations lost', result.images.lost],
+    ['generations not finished', result.images.notFinished],
+    ['image outputs unreadable', result.images.outputsUnreadable],
+    ['generations charged ≠ delivered × price', result.images.chargedWrongly],
     ['double-charged (credits)', result.doubleCharged],
     ['under-charged (credits)', result.underCharged],
     ['unexpected answers', stats.unexpected.length],
@@ -136,7 +147,9 @@ try {
   const result = await audit(cluster.client, tenancy, cluster.apiUrls[0]!, teams);
   const seconds = Math.round((Date.now() - startedAt) / 1000);
   const rows = report(stats, await countInjectedFaults(), result, seconds);
-  ok = result.lost + result.stuck + result.refsMissingOrDuplicated + result.imagesUnreadable + result.failedWithoutMessage + result.doubleCharged + result.underCharged === 0 && stats.unexpected.length === 0;
+  const { lost, notFinished, outputsUnreadable, chargedWrongly } = result.images;
+  const wrong = [result.lost, result.stuck, result.refsMissingOrDuplicated, result.imagesUnreadable, result.failedWithoutMessage, result.doubleCharged, result.underCharged, lost, notFinished, outputsUnreadable, chargedWrongly];
+  ok = wrong.every((n) => n === 0) && stats.unexpected.length === 0;
 
   const width = Math.max(...rows.map(([k]) => k.length));
   console.log(`\n${rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n')}\n`);

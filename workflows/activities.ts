@@ -32,9 +32,19 @@ export function generateImage(input: GenerateImageInput): Promise<ImageRecord> {
   return proxyActivities<Activities>({ ...MODEL_CALL_OPTIONS, summary: `Render output ${input.index + 1} (seed ${input.request.seed})` }).generateImage(input);
 }
 
-// Ledger and blob calls are short and idempotent: local activities keep them off the task queue.
-export const { debitTeam, refundTeam, purgeImages, copyImages, consumeUpload, releaseUpload } = proxyLocalActivities<Activities>({
+const SHORT_CALL_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '15 seconds',
   scheduleToCloseTimeout: '2 minutes',
   retry: { initialInterval: '200 milliseconds', maximumInterval: '5 seconds' },
-});
+};
+
+// Ledger and blob calls are short and idempotent: local activities keep them off the task queue.
+export const { debitTeam, refundTeam, purgeImages, copyImages, consumeUpload, releaseUpload } = proxyLocalActivities<Activities>(SHORT_CALL_OPTIONS);
+
+/**
+ * The refund of what a generation did not deliver, as a regular activity: it runs only once the
+ * workflow task that decided it is recorded. A local activity pays out during the task, so a worker
+ * killed before the task completes leaves a refund behind that the retried task, deciding afresh
+ * (the outputs may have arrived meanwhile), never makes.
+ */
+export const { refundTeam: refundRecorded } = proxyActivities<Activities>({ ...SHORT_CALL_OPTIONS, summary: 'Refund what was not delivered' });

@@ -12,7 +12,7 @@ import { CHARACTER_ID_PATTERN, IDEMPOTENT_UPDATE_PREFIX, ulidIn } from '../../do
 import { newId } from '../../domain/new-id.js';
 import * as messages from '../../domain/messages.js';
 import { CharacterCreatedAt, CharacterName, CharacterStatus, ClientReferenceId, TeamId } from '../../domain/search-attributes.js';
-import { characterEvents } from './audit-trail.js';
+import { characterEvents } from './character-trail.js';
 import { acceptedUpdate, memoOf } from './workflow-calls.js';
 import { notFound } from '../errors.js';
 

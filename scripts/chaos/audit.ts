@@ -1,13 +1,16 @@
 /**
- * After the chaos: every character and every team ledger against what the clients saw.
- * Two independent accounts must agree: each team's ledger (grants − balance) and the poses its
- * characters delivered (each character workflow's own count).
+ * After the chaos: every character, every image generation and every team ledger against what the
+ * clients saw. Two independent accounts must agree: each team's ledger (grants − balance) and what
+ * it was delivered: the poses its characters delivered (each character workflow's own count) plus
+ * what each generation cost (charged − refunded, itself checked against its delivered outputs).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import { getAccounting } from '../../domain/messages.js';
 import type { Tenancy } from '../../api/use-cases/tenancy.js';
 import type { VirtualClient } from './load.js';
+import { type ImageAuditResult, auditAcknowledged, imageCharges, newImageAudit } from './audit-images.js';
+import { getJson, readablePng } from './http-checks.js';
 
 export interface TeamUnderTest {
   teamId: string;
@@ -26,19 +29,8 @@ export interface AuditResult {
   failed: number;
   doubleCharged: number;
   underCharged: number;
+  images: ImageAuditResult;
   findings: string[];
-}
-
-async function getJson(url: string, apiKey: string): Promise<{ status: number; body: any }> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const response = await fetch(url, { headers: { 'X-Api-Key': apiKey } });
-      if (response.status < 500 || attempt > 20) return { status: response.status, body: await response.json() };
-    } catch (err) {
-      if (attempt > 20) throw err;
-    }
-    await sleep(500);
-  }
 }
 
 export async function audit(client: Client, tenancy: Tenancy, apiUrl: string, teams: TeamUnderTest[], settleMs = 120_000): Promise<AuditResult> {
@@ -52,6 +44,7 @@ export async function audit(client: Client, tenancy: Tenancy, apiUrl: string, te
     failed: 0,
     doubleCharged: 0,
     underCharged: 0,
+    images: newImageAudit(),
     findings: [],
   };
   const note = (finding: string) => result.findings.length < 100 && result.findings.push(finding);
@@ -104,11 +97,9 @@ export async function audit(client: Client, tenancy: Tenancy, apiUrl: string, te
         }
       }
       for (const ref of character.refs) {
-        const image = await fetch(ref.url);
-        const bytes = Buffer.from(await image.arrayBuffer());
-        if (image.status !== 200 || bytes.subarray(1, 4).toString() !== 'PNG') {
+        if (!(await readablePng(ref.url))) {
           result.imagesUnreadable++;
-          note(`${id}: ${ref.pose} image answers ${image.status}`);
+          note(`${id}: ${ref.pose} image is not a readable PNG`);
         }
       }
     }
@@ -119,14 +110,16 @@ export async function audit(client: Client, tenancy: Tenancy, apiUrl: string, te
       if (info.status.name === 'CONTINUED_AS_NEW') continue;
       delivered += (await client.workflow.getHandle(info.workflowId, info.runId).query(getAccounting)).delivered;
     }
+    const images = team.clients.flatMap((c) => [...c.images]);
+    const deadline = Date.now() + settleMs;
+    await auditAcknowledged(apiUrl, team.apiKey, images, result.images, note, deadline);
+    const imageCredits = await imageCharges(client, team.teamId, new Set(images.map(([id]) => id)), result.images, note, deadline);
+    const owed = delivered + imageCredits;
     const charged = team.granted - (await tenancy.team(team.teamId)).credits;
-    if (charged > delivered) {
-      result.doubleCharged += charged - delivered;
-      note(`${team.teamId}: charged ${charged} credits for ${delivered} delivered poses`);
-    }
-    if (charged < delivered) {
-      result.underCharged += delivered - charged;
-      note(`${team.teamId}: charged ${charged} credits for ${delivered} delivered poses`);
+    if (charged !== owed) {
+      if (charged > owed) result.doubleCharged += charged - owed;
+      else result.underCharged += owed - charged;
+      note(`${team.teamId}: charged ${charged} credits for ${delivered} delivered poses and ${imageCredits} credits of delivered image outputs`);
     }
   }
   return result;

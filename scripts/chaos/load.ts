@@ -1,5 +1,6 @@
 /**
- * Virtual clients: each drives its team's characters through every route, with an
+ * Virtual clients: each drives its team's characters through every route, and submits and cancels
+ * image generations (with one of its ready characters or none), with an
  * Idempotency-Key on every write, and retries a call that got no definitive answer (a dropped
  * connection, a 5xx) with the same key against the other API process, as a careful client would.
  */
@@ -26,7 +27,14 @@ interface Known {
   status: string;
 }
 
-type Op = 'create' | 'get' | 'list' | 'regenerate' | 'resynthesize' | 'save' | 'patch' | 'delete';
+/** A generation this client got a 201 for, as it last saw it. */
+export interface KnownImage {
+  status: string;
+  withCharacter: boolean;
+  tier: '2k' | '4k';
+}
+
+type Op = 'create' | 'get' | 'list' | 'regenerate' | 'resynthesize' | 'save' | 'patch' | 'delete' | 'image' | 'getImage' | 'cancelImage';
 const WEIGHTS: [Op, number][] = [
   ['create', 3],
   ['get', 4],
@@ -36,7 +44,13 @@ const WEIGHTS: [Op, number][] = [
   ['save', 2],
   ['patch', 2],
   ['delete', 1],
+  ['image', 3],
+  ['getImage', 1],
+  ['cancelImage', 1],
 ];
+
+const PROMPTS = ['on a beach at sunset', 'in a rainy city at night', 'in a snowy forest', 'on a mountain under the stars', 'in a field of flowers'];
+const SIZES = ['2k_1_1', '2k_16_9', '2k_3_4', '4k_1_1'] as const;
 
 function pick<T>(items: T[]): T {
   return items[Math.floor(Math.random() * items.length)]!;
@@ -51,6 +65,7 @@ function pickOp(): Op {
 
 export class VirtualClient {
   readonly characters = new Map<string, Known>();
+  readonly images = new Map<string, KnownImage>();
   private turn = Math.floor(Math.random() * 2);
 
   constructor(
@@ -106,10 +121,15 @@ export class VirtualClient {
   async step(deadline: number): Promise<void> {
     let op = pickOp();
     const live = this.live();
-    if (live.length === 0 || (op !== 'create' && op !== 'list' && live.length === 0)) op = 'create';
+    if (live.length === 0 && op !== 'image' && op !== 'list') op = 'create';
+    if ((op === 'getImage' || op === 'cancelImage') && this.images.size === 0) op = 'image';
+    if (op === 'image' || op === 'getImage' || op === 'cancelImage') return this.imageStep(op, deadline);
     if (op === 'create' && live.length > 12) op = 'delete';
+    return this.characterStep(op, pick(live), deadline);
+  }
+
+  private async characterStep(op: Exclude<Op, 'image' | 'getImage' | 'cancelImage'>, id: string, deadline: number): Promise<void> {
     this.stats.operations[op] = (this.stats.operations[op] ?? 0) + 1;
-    const id = pick(live);
     const known = this.characters.get(id);
     let answer;
     switch (op) {
@@ -149,6 +169,47 @@ export class VirtualClient {
     // A transition may be refused for the status the character is in; anything else is a finding.
     this.expect(!answer || answer.status === 200 || (answer.status === 400 && answer.body?.error?.code === 'invalid_state'), `${op} ${id} → ${answer?.status} ${JSON.stringify(answer?.body)}`);
     if (answer?.status === 200 && known) known.status = answer.body.status;
+  }
+
+  /** One of this client's characters that is ready, saving one first (as a user must) when none is. */
+  private async readyCharacter(deadline: number): Promise<string | undefined> {
+    const isReady = (id: string) => this.characters.get(id)!.status === 'ready';
+    const ready = this.live().filter(isReady);
+    if (ready.length) return pick(ready);
+    const candidate = pick(this.live().filter((id) => this.characters.get(id)!.status !== 'failed'));
+    if (!candidate) return undefined;
+    await this.characterStep('save', candidate, deadline);
+    return isReady(candidate) ? candidate : undefined;
+  }
+
+  /**
+   * A generation: anchored on a ready character of this client more often than not, of 1–4
+   * outputs, some 4k; a quarter are cancelled right after their 201, while they still run, and
+   * others later, picked among those last seen pending or processing.
+   */
+  private async imageStep(op: 'image' | 'getImage' | 'cancelImage', deadline: number): Promise<void> {
+    this.stats.operations[op] = (this.stats.operations[op] ?? 0) + 1;
+    const running = [...this.images].filter(([, i]) => i.status === 'pending' || i.status === 'processing').map(([id]) => id);
+    const id = op === 'image' ? await this.submitImage(deadline) : pick(op === 'cancelImage' && running.length ? running : [...this.images.keys()]);
+    if (!id || (op === 'image' && Math.random() >= 0.25)) return;
+    const cancel = op !== 'getImage';
+    if (op === 'image') this.stats.operations.cancelImage = (this.stats.operations.cancelImage ?? 0) + 1;
+    const answer = await this.call(cancel ? 'POST' : 'GET', `/v1/images/${id}${cancel ? '/cancel' : ''}`, undefined, deadline);
+    const fine = !answer || answer.status === 200 || (cancel && answer.body?.error?.code === 'generation_not_cancellable');
+    this.expect(fine, `${cancel ? 'cancel' : 'get'} ${id} → ${answer?.status} ${JSON.stringify(answer?.body)}`);
+    if (answer?.status === 200) this.images.get(id)!.status = answer.body.status;
+  }
+
+  /** Submits one generation; its id when it was accepted (201). */
+  private async submitImage(deadline: number): Promise<string | undefined> {
+    const characterId = Math.random() < 0.6 ? await this.readyCharacter(deadline) : undefined;
+    const size = pick([...SIZES]);
+    const answer = await this.call('POST', '/v1/images', { prompt: pick(PROMPTS), count: 1 + Math.floor(Math.random() * 4), size, ...(characterId ? { character_id: characterId } : {}) }, deadline);
+    // The character may have left ready (a regenerate of its own client) since it was last seen.
+    this.expect(!answer || answer.status === 201 || answer.body?.error?.code === 'character_not_ready', `image → ${answer?.status} ${JSON.stringify(answer?.body)}`);
+    if (answer?.status !== 201) return undefined;
+    this.images.set(answer.body.id, { status: answer.body.status, withCharacter: Boolean(characterId), tier: size.startsWith('4k') ? '4k' : '2k' });
+    return answer.body.id;
   }
 
   async run(running: () => boolean, drainDeadline: () => number): Promise<void> {

@@ -73,8 +73,8 @@ describe('the whole flow', () => {
     const done = await api.settled(created.body.id);
     assert.deepEqual(done.refs.map((r: any) => r.pose), ['front', 'other', 'other', 'side'], 'a new pose comes last; the cover stays first');
     assert.equal(await credits(api), 4);
-    const events = (await api.get(`/v1/characters/${created.body.id}/events`)).body.data.map((e: any) => e.type);
-    assert.equal(events[0], 'character.created');
+    const events = (await api.get(`/v1/characters/${created.body.id}/events`)).body.data;
+    assert.deepEqual([events[0].type, events[0].data.upload_ids], ['character.created', [png, jpeg, webp]], 'the audit trail records the upload flow');
   });
 
   test('a JPEG with EXIF GPS tags is stored without any metadata', async () => {

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
-test('one minute of kills, restarts and inference faults: nothing lost, stuck or charged wrongly', () => {
+test('one minute of kills, restarts and inference faults: characters and image generations: nothing lost, stuck or charged wrongly', () => {
   const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/chaos.ts', '--minutes', '1', '--label', 'ci'], { encoding: 'utf8', timeout: 8 * 60_000 });
   console.log(run.stdout.split('\n').slice(-40).join('\n'));
   assert.equal(run.status, 0, run.stderr.slice(-2000));
@@ -14,7 +14,10 @@ test('one minute of kills, restarts and inference faults: nothing lost, stuck or
   assert.ok(result.table['API kills (SIGKILL, mid-load)'] >= 2);
   assert.ok(result.table['Temporal restarts'] >= 1);
   assert.ok(result.table.operations >= 100);
-  for (const measure of ['lost', 'stuck in synthesizing', 'double-charged (credits)', 'under-charged (credits)', 'refs missing or duplicated']) {
+  assert.ok(result.table['image generations audited (201)'] >= 10);
+  assert.ok(result.table['  with a character'] >= 1);
+  const imageMeasures = ['generations lost', 'generations not finished', 'image outputs unreadable', 'generations charged ≠ delivered × price'];
+  for (const measure of ['lost', 'stuck in synthesizing', 'double-charged (credits)', 'under-charged (credits)', 'refs missing or duplicated', ...imageMeasures]) {
     assert.equal(result.table[measure], 0, measure);
   }
 });

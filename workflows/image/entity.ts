@@ -2,15 +2,18 @@
  * An image generation's life: paid at submission, rendered as one activity per output in parallel,
  * settled with a refund for every output not delivered (failed, or cancelled before it arrived).
  */
-import { CancellationScope, condition, currentUpdateInfo, isCancellation, setCurrentDetails, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, condition, currentUpdateInfo, isCancellation, patched, setCurrentDetails, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { ImageRecord } from '../../domain/character.js';
 import type { Caller } from '../../domain/messages.js';
 import { type ImageGeneration, type ImageSeed, cancelRefusal, creditsPerOutput, imageNotFound, isTerminal, outputsFailedMessage } from '../../domain/images.js';
 import { ImageStatus } from '../../domain/search-attributes.js';
-import { copyImages, generateImage, refundTeam } from '../activities.js';
+import { copyImages, generateImage, refundRecorded, refundTeam } from '../activities.js';
 import { charge } from '../billing.js';
 import { nowIso } from '../clock.js';
 import { failureMessage, refuse } from '../failures.js';
+
+/** Histories from before refunds became regular activities (workflows/activities.ts) replay with the local one. */
+export const RECORDED_REFUND_PATCH = 'image-refund-recorded';
 
 /** The largest seed; each output's seed is the generation's plus its index, wrapping. */
 const SEED_SPACE = 4294967296;
@@ -149,9 +152,8 @@ export class ImageEntity {
     if (refund > 0 && this.debitId) {
       const debitId = this.debitId;
       const cancelled = this.cancelRequested;
-      const result = await CancellationScope.nonCancellable(() =>
-        refundTeam(r.teamId, { entryId: `${debitId}/refund`, debitId, amount: refund, reason: cancelled ? 'generation cancelled' : 'outputs failed' }),
-      );
+      const entry = { entryId: `${debitId}/refund`, debitId, amount: refund, reason: cancelled ? 'generation cancelled' : 'outputs failed' };
+      const result = await CancellationScope.nonCancellable(() => (patched(RECORDED_REFUND_PATCH) ? refundRecorded : refundTeam)(r.teamId, entry));
       r.refunded = result.refunded;
     }
     if (this.cancelRequested) r.status = 'cancelled';
