@@ -7,6 +7,7 @@ import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { SIZE_TIERS } from '../domain/images.js';
 import { RATE_CARD, credits } from '../domain/pricing.js';
+import { UPLOAD_CONTENT_TYPES } from '../domain/uploads.js';
 import { DEFAULT_VERSION } from '../domain/versions.js';
 import {
   balanceSchema,
@@ -29,6 +30,11 @@ import {
   readySchema,
   regenerateBodySchema,
   resynthesizeBodySchema,
+  poseGuessSchema,
+  uploadClassifyBodySchema,
+  uploadInitBodySchema,
+  uploadTicketSchema,
+  uploadedSchema,
 } from './schemas.js';
 
 type JsonSchema = Record<string, unknown>;
@@ -104,7 +110,7 @@ function build(): object {
     },
     paths: {
       '/v1/characters': {
-        post: operation({ operationId: 'createCharacter', summary: `Create a character (synthesize flow, ${credits(RATE_CARD.character.synthesize)})`, body: createBodySchema, ok: [201, ref('Character')], errors: [400, 402, 409, 413] }),
+        post: operation({ operationId: 'createCharacter', summary: `Create a character: synthesize it (generate: true, ${credits(RATE_CARD.character.synthesize)}) or make it from uploads (upload_ids, free, ready at once)`, body: createBodySchema, ok: [201, ref('Character')], errors: [400, 402, 409, 413, 503] }),
         get: operation({ operationId: 'listCharacters', summary: 'List characters, newest first', query: listQuerySchema, ok: [200, jsonSchema(characterListSchema)], errors: [400] }),
       },
       '/v1/characters/{id}': {
@@ -136,6 +142,31 @@ function build(): object {
       },
       '/v1/images/{id}/cancel': {
         post: operation({ operationId: 'cancelImage', summary: 'Cancel a pending or processing generation; outputs not yet delivered are refunded (free)', path: true, ok: [200, ref('Image')], errors: [400, 404, 409, 503] }),
+      },
+      '/v1/characters/uploads/init': {
+        post: operation({ operationId: 'initUpload', summary: 'Start an upload: a ticket (24 h) and a signed PUT URL (15 minutes) for the bytes (free)', body: uploadInitBodySchema, ok: [201, jsonSchema(uploadTicketSchema)], errors: [400, 409, 413] }),
+      },
+      '/v1/characters/uploads/classify': {
+        post: operation({ operationId: 'classifyUpload', summary: "Which pose an uploaded image shows (free; the ticket remembers the answer)", body: uploadClassifyBodySchema, ok: [200, jsonSchema(poseGuessSchema)], errors: [400, 404, 409, 503] }),
+      },
+      '/v1/uploads/{id}': {
+        put: {
+          operationId: 'putUpload',
+          summary: 'The bytes of an upload, to the signed upload_url (no API key): decoded as the declared type, 64–4096 px, at most 10 MB, stored without metadata',
+          security: [],
+          parameters: [
+            { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
+            { name: 'expires', in: 'query', required: true, schema: { type: 'string' } },
+            { name: 'sig', in: 'query', required: true, schema: { type: 'string' } },
+          ],
+          requestBody: { required: true, content: Object.fromEntries(UPLOAD_CONTENT_TYPES.map((type) => [type, { schema: { type: 'string', contentMediaType: type } }])) },
+          responses: {
+            200: json(jsonSchema(uploadedSchema), 'The upload holds these bytes now'),
+            400: json(ref('Error'), 'Error 400: upload_invalid (not an image of the declared type, truncated, or of the wrong size)'),
+            403: json(ref('Error'), 'Error 403: bad or expired URL'),
+            413: json(ref('Error'), 'Error 413: over 10 MB'),
+          },
+        },
       },
       '/v1/pricing': { get: operation({ operationId: 'getPricing', summary: 'The rate card of the applied version, in credits', ok: [200, jsonSchema(pricingSchema)], errors: [400] }) },
       '/v1/balance': { get: operation({ operationId: 'getBalance', summary: "The team's credits", ok: [200, jsonSchema(balanceSchema)], errors: [] }) },

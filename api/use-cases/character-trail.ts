@@ -14,6 +14,7 @@ function eventsOfRun(runIndex: number, events: HistoryEvent[], context: { genera
   const emit = emitterFor(runIndex, out);
   const updates = new UpdateTrack();
   const poses = new ActivityTrack<{ pose: Pose; seed: number }>('generatePose');
+  const refunds = new ActivityTrack<unknown>('refundTeam');
 
   for (const event of events) {
     const update = updates.follow(event);
@@ -41,6 +42,11 @@ function eventsOfRun(runIndex: number, events: HistoryEvent[], context: { genera
       // Histories written before refunds reported their amount hold only the balance after.
       if (type === 'refundTeam' && typeof result === 'number') emit(event, 'credits.refunded', context.generationRequest, { amount: null, balance_after: result });
       if (type === 'refundTeam' && result?.refunded > 0) emit(event, 'credits.refunded', context.generationRequest, { amount: result.refunded, balance_after: result.credits });
+      continue;
+    }
+    const refund = refunds.follow(event);
+    if (refund?.outcome === 'completed' && refund.result?.refunded > 0) {
+      emit(event, 'credits.refunded', context.generationRequest, { amount: refund.result.refunded, balance_after: refund.result.credits });
       continue;
     }
     const pose = poses.follow(event);

@@ -2,16 +2,19 @@
  * A character's paid generations: charging the team, fanning out one activity per pose, and
  * settling (refunds for what was not delivered, the status it lands in).
  */
-import { CancellationScope, condition, currentUpdateInfo, isCancellation, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, condition, currentUpdateInfo, isCancellation, patched, workflowInfo } from '@temporalio/workflow';
 import type { Character, Pose, Ref } from '../../domain/character.js';
 import { sortRefs } from '../../domain/character.js';
 import { generationFailedMessage } from '../../domain/refusals.js';
 import { type Action, costOf, posesGeneratedBy, refundFor, settledStatus } from '../../domain/transitions.js';
-import { generatePose, refundTeam } from '../activities.js';
+import { generatePose, refundRecorded, refundTeam } from '../activities.js';
 import { charge } from '../billing.js';
 import { nowIso } from '../clock.js';
 import { failureMessage } from '../failures.js';
 import type { CharacterWorkflowState, Generation } from './state.js';
+
+/** Refunds run as recorded activities from this patch on; runs recorded before it replay with local ones. */
+export const CHARACTER_RECORDED_REFUND_PATCH = 'character-refund-recorded';
 
 /** A delete arrived before the queued generation started: it never runs. */
 class CancelledGeneration extends Error {}
@@ -111,8 +114,10 @@ export class Generations {
     const undelivered = generation.poses.filter((p) => !generation.delivered.includes(p));
     const refund = refundFor(undelivered);
     if (refund > 0) {
+      // A recorded activity: a cancelled generation's refund is decided by this task (see refundRecorded).
+      const pay = patched(CHARACTER_RECORDED_REFUND_PATCH) ? refundRecorded : refundTeam;
       await CancellationScope.nonCancellable(() =>
-        refundTeam(this.character.teamId, {
+        pay(this.character.teamId, {
           entryId: `${generation.debitId}/refund`,
           debitId: generation.debitId,
           amount: refund,
