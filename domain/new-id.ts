@@ -1,6 +1,6 @@
 /** Mints fresh ids (Node only: workflows never mint ids, they receive them). */
-import { monotonicFactory, ulid } from 'ulid';
-import { IDEMPOTENT_UPDATE_PREFIX, type IdKind, idOf } from './ids.js';
+import { decodeTime, monotonicFactory, ulid } from 'ulid';
+import { IDEMPOTENT_UPDATE_PREFIX, type IdKind, idOf, ulidIn } from './ids.js';
 
 let monotonic: ReturnType<typeof monotonicFactory> | undefined;
 
@@ -13,4 +13,9 @@ export function newId(kind: IdKind): string {
 /** A fresh Update id for an idempotent request. */
 export function newIdempotentUpdateId(): string {
   return `${IDEMPOTENT_UPDATE_PREFIX}${ulid()}`;
+}
+
+/** When an id of `kind` was minted, from the time its ULID encodes (ISO 8601). */
+export function mintedAt(kind: IdKind, id: string): string {
+  return new Date(decodeTime(ulidIn(kind, id))).toISOString();
 }

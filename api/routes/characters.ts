@@ -1,8 +1,6 @@
 /** The character routes (see /openapi.json): each parses, calls one use case, sends the result. */
 import { type Request, type RequestHandler, type Response, Router } from 'express';
 import type { Characters } from '../use-cases/characters.js';
-import type { IdempotentOptions } from '../middleware/idempotent.js';
-import type { RateLimiter } from '../middleware/rate-limit.js';
 import { noQuery } from '../middleware/no-query.js';
 import { callOf } from '../context.js';
 import { ApiError } from '../errors.js';
@@ -18,14 +16,10 @@ import {
   regenerateBodySchema,
   resynthesizeBodySchema,
 } from '../schemas.js';
-import type { UrlSigner } from '../signing.js';
+import type { RouteDeps } from './route-deps.js';
 
-export interface CharacterRouteDeps {
+export interface CharacterRouteDeps extends RouteDeps {
   characters: Characters;
-  signer: UrlSigner;
-  baseUrl: (req: Request) => string;
-  limit: RateLimiter;
-  idempotent: (options?: IdempotentOptions) => RequestHandler;
 }
 
 export function characterRoutes({ characters, signer, baseUrl, limit, idempotent }: CharacterRouteDeps): Router {

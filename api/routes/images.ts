@@ -1,25 +1,19 @@
 /** The image routes (see /openapi.json): each parses, calls one use case, sends the result. */
 import { randomInt } from 'node:crypto';
-import { type Request, type RequestHandler, Router } from 'express';
+import { type Request, Router } from 'express';
 import type { z } from 'zod';
 import { DEFAULT_SIZE_PRESET, IMAGE_DEFAULTS, type ImageSpec, MAX_SEED, presetSize, snapSide } from '../../domain/images.js';
 import { RATE_CARD } from '../../domain/pricing.js';
 import { callOf } from '../context.js';
 import { ApiError } from '../errors.js';
-import type { IdempotentOptions } from '../middleware/idempotent.js';
 import { noQuery } from '../middleware/no-query.js';
-import type { RateLimiter } from '../middleware/rate-limit.js';
 import { presentImage } from '../present-image.js';
 import { emptyBodySchema, imageBodySchema, imageListQuerySchema, parse } from '../schemas.js';
-import type { UrlSigner } from '../signing.js';
+import type { RouteDeps } from './route-deps.js';
 import type { Images } from '../use-cases/images.js';
 
-export interface ImageRouteDeps {
+export interface ImageRouteDeps extends RouteDeps {
   images: Images;
-  signer: UrlSigner;
-  baseUrl: (req: Request) => string;
-  limit: RateLimiter;
-  idempotent: (options?: IdempotentOptions) => RequestHandler;
 }
 
 /** The body as the generation's spec: a preset or custom sides (snapped), the defaults, a seed. */

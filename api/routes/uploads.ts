@@ -2,24 +2,20 @@
  * The upload flow's routes: init and classify (with the API key), and the PUT of the bytes, whose
  * signed URL is the grant (no key), served before the JSON body parser: its body is an image.
  */
-import { type Request, type RequestHandler, Router } from 'express';
+import { type Request, Router } from 'express';
 import { MAX_UPLOAD_BYTES, UPLOAD_TYPES } from '../../domain/uploads.js';
 import { callOf } from '../context.js';
 import { ApiError } from '../errors.js';
-import type { IdempotentOptions } from '../middleware/idempotent.js';
 import { noQuery } from '../middleware/no-query.js';
-import type { RateLimiter } from '../middleware/rate-limit.js';
 import { parse, uploadClassifyBodySchema, uploadInitBodySchema } from '../schemas.js';
 import type { UrlSigner } from '../signing.js';
 import type { Uploads } from '../use-cases/uploads.js';
+import type { RouteDeps } from './route-deps.js';
 
-export interface UploadRouteDeps {
+export interface UploadRouteDeps extends RouteDeps {
   uploads: Uploads;
   /** Signs PUT URLs (15 minutes by default). */
   uploadSigner: UrlSigner;
-  baseUrl: (req: Request) => string;
-  limit: RateLimiter;
-  idempotent: (options?: IdempotentOptions) => RequestHandler;
 }
 
 const tooLarge = () => new ApiError(413, 'payload_too_large', `An upload is at most ${MAX_UPLOAD_BYTES / 1024 / 1024} MB.`);

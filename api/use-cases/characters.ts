@@ -5,15 +5,14 @@
  */
 import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
-import { decodeTime } from 'ulid';
 import type { AuditEvent } from '../../domain/audit-events.js';
 import { type Attributes, type Character, type CharacterSeed, type Pose, VISIBLE_STATUSES, isVisible } from '../../domain/character.js';
-import { CHARACTER_ID_PATTERN, IDEMPOTENT_UPDATE_PREFIX, ulidIn } from '../../domain/ids.js';
-import { newId } from '../../domain/new-id.js';
+import { CHARACTER_ID_PATTERN, IDEMPOTENT_UPDATE_PREFIX } from '../../domain/ids.js';
+import { mintedAt, newId } from '../../domain/new-id.js';
 import * as messages from '../../domain/messages.js';
 import { CharacterCreatedAt, CharacterName, CharacterStatus, ClientReferenceId, TeamId } from '../../domain/search-attributes.js';
 import { characterEvents } from './character-trail.js';
-import { acceptedUpdate, memoOf } from './workflow-calls.js';
+import { type Page, acceptedUpdate, memoOf, newestFirst } from './workflow-calls.js';
 import { notFound } from '../errors.js';
 
 /** Who is calling: the team, this request's id (the Update id), and the API version applied. */
@@ -44,11 +43,6 @@ export interface ListInput {
   status?: string;
 }
 
-export interface CharacterPage {
-  data: Character[];
-  hasMore: boolean;
-}
-
 export class Characters {
   constructor(
     private readonly client: Client,
@@ -71,7 +65,7 @@ export class Characters {
       attributes: input.attributes,
       clientReferenceId: input.clientReferenceId,
       aurousVersion: ctx.version,
-      createdAt: new Date(decodeTime(ulidIn('character', id))).toISOString(),
+      createdAt: mintedAt('character', id),
     };
     const start = new WithStartWorkflowOperation('characterWorkflow', {
       workflowId: seed.id,
@@ -149,34 +143,21 @@ export class Characters {
     return { data, hasMore: from + page.limit < all.length };
   }
 
-  /**
-   * Newest first by creation, stable under a cursor. Visibility orders by the current run's start
-   * time, which continue-as-new moves later, never earlier than creation: scanning in that order,
-   * once the scan passes below the (limit+1)-th newest creation time seen, nothing older can follow.
-   */
-  async list(ctx: CallContext, input: ListInput): Promise<CharacterPage> {
+  /** The team's characters, newest first (deleted ones never). */
+  list(ctx: CallContext, input: ListInput): Promise<Page<Character>> {
     const statuses = input.status ? [input.status] : VISIBLE_STATUSES;
-    const clauses = [
-      `WorkflowType = 'characterWorkflow'`,
-      `ExecutionStatus = 'Running'`,
-      `TeamId = '${ctx.teamId}'`,
-      `CharacterStatus IN (${statuses.map((s) => `'${s}'`).join(', ')})`,
-    ];
-    if (input.startingAfter) {
-      clauses.push(`CharacterCreatedAt <= '${new Date(decodeTime(ulidIn('character', input.startingAfter))).toISOString()}'`);
-    }
-    const wanted = input.limit + 1;
-    const found: Character[] = [];
-    for await (const info of this.client.workflow.list({ query: clauses.join(' AND '), pageSize: wanted + 20 })) {
-      const character = info.memo?.character as Character | undefined;
-      if (character && (!input.startingAfter || character.id < input.startingAfter)) found.push(character);
-      if (found.length >= wanted) {
-        found.sort((a, b) => (a.id < b.id ? 1 : -1));
-        found.length = wanted;
-        if (Date.parse(found[wanted - 1]!.createdAt) > info.startTime.getTime()) break;
-      }
-    }
-    found.sort((a, b) => (a.id < b.id ? 1 : -1));
-    return { data: found.slice(0, input.limit), hasMore: found.length > input.limit };
+    return newestFirst(this.client, {
+      kind: 'character',
+      clauses: [
+        `WorkflowType = 'characterWorkflow'`,
+        `ExecutionStatus = 'Running'`,
+        `TeamId = '${ctx.teamId}'`,
+        `CharacterStatus IN (${statuses.map((s) => `'${s}'`).join(', ')})`,
+      ],
+      createdAtAttribute: CharacterCreatedAt.name,
+      recordOf: (memo) => memo?.character as Character | undefined,
+      limit: input.limit,
+      startingAfter: input.startingAfter,
+    });
   }
 }

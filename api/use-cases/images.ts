@@ -4,21 +4,15 @@
  * from the Idempotency-Key when there is one); reads come from the memo, lists from visibility.
  */
 import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
-import { decodeTime } from 'ulid';
 import type { Character } from '../../domain/character.js';
-import { CHARACTER_ID_PATTERN, IDEMPOTENT_UPDATE_PREFIX, IMAGE_ID_PATTERN, ulidIn } from '../../domain/ids.js';
-import { type ImageGeneration, type ImageSeed, type ImageSpec, type ImageStatus as Status, type PinnedRef, characterNotReady, creditsPerOutput, isTerminal, isVisibleImage } from '../../domain/images.js';
-import { newId } from '../../domain/new-id.js';
+import { CHARACTER_ID_PATTERN, IDEMPOTENT_UPDATE_PREFIX, IMAGE_ID_PATTERN } from '../../domain/ids.js';
+import { IMAGE_STATUSES, type ImageGeneration, type ImageSeed, type ImageSpec, type ImageStatus as Status, type PinnedRef, characterNotReady, creditsPerOutput, isTerminal, isVisibleImage } from '../../domain/images.js';
+import { mintedAt, newId } from '../../domain/new-id.js';
 import * as messages from '../../domain/messages.js';
 import { CharacterId, ImageCreatedAt, ImageStatus, TeamId } from '../../domain/search-attributes.js';
 import { ApiError, notFound, toApiError } from '../errors.js';
 import type { CallContext } from './characters.js';
-import { acceptedUpdate, memoOf } from './workflow-calls.js';
-
-export interface ImagePage {
-  data: ImageGeneration[];
-  hasMore: boolean;
-}
+import { type Page, acceptedUpdate, memoOf, newestFirst } from './workflow-calls.js';
 
 const imageNotFound = () => notFound('image generation');
 const characterNotFound = () => notFound('character', 'character_id');
@@ -38,7 +32,7 @@ export class Images {
   async create(ctx: CallContext, spec: ImageSpec): Promise<ImageGeneration> {
     const id = ctx.operationId ?? newId('image');
     const refs = spec.characterId ? await this.pin(ctx, spec.characterId, id) : [];
-    const seed: ImageSeed = { ...spec, id, teamId: ctx.teamId, refs, aurousVersion: ctx.version, createdAt: new Date(decodeTime(ulidIn('image', id))).toISOString() };
+    const seed: ImageSeed = { ...spec, id, teamId: ctx.teamId, refs, aurousVersion: ctx.version, createdAt: mintedAt('image', id) };
     const start = new WithStartWorkflowOperation('imageWorkflow', {
       workflowId: id,
       taskQueue: this.taskQueue,
@@ -139,28 +133,24 @@ export class Images {
     throw new ApiError(400, 'generation_not_cancellable', `This generation has ${image.status}; only a pending or processing generation can be cancelled.`);
   }
 
-  /**
-   * Newest first by creation (image ids are time-ordered), with the contract's cursor. Visibility
-   * orders by start time, which for a generation is its creation: once `limit + 1` are found and
-   * the scan is past the oldest of them, nothing newer can follow.
-   */
-  async list(ctx: CallContext, input: { limit: number; startingAfter?: string; status?: Status; characterId?: string }): Promise<ImagePage> {
-    const clauses = [`WorkflowType = 'imageWorkflow'`, `TeamId = '${ctx.teamId}'`];
-    clauses.push(input.status ? `ImageStatus = '${input.status}'` : `ImageStatus IN ('pending', 'processing', 'succeeded', 'failed', 'cancelled')`);
-    if (input.characterId) clauses.push(`CharacterId = '${input.characterId}'`);
-    if (input.startingAfter) clauses.push(`ImageCreatedAt <= '${new Date(decodeTime(ulidIn('image', input.startingAfter))).toISOString()}'`);
-    const wanted = input.limit + 1;
-    const found: ImageGeneration[] = [];
-    for await (const info of this.client.workflow.list({ query: clauses.join(' AND '), pageSize: wanted + 20 })) {
-      const image = info.memo?.image as ImageGeneration | undefined;
-      if (image && isVisibleImage(image.status) && (!input.startingAfter || image.id < input.startingAfter)) found.push(image);
-      if (found.length >= wanted) {
-        found.sort((a, b) => (a.id < b.id ? 1 : -1));
-        found.length = wanted;
-        if (Date.parse(found[wanted - 1]!.createdAt) > info.startTime.getTime()) break;
-      }
-    }
-    found.sort((a, b) => (a.id < b.id ? 1 : -1));
-    return { data: found.slice(0, input.limit), hasMore: found.length > input.limit };
+  /** The team's generations, newest first, optionally of one status or one character. */
+  list(ctx: CallContext, input: { limit: number; startingAfter?: string; status?: Status; characterId?: string }): Promise<Page<ImageGeneration>> {
+    const statuses = input.status ? [input.status] : IMAGE_STATUSES;
+    return newestFirst(this.client, {
+      kind: 'image',
+      clauses: [
+        `WorkflowType = 'imageWorkflow'`,
+        `TeamId = '${ctx.teamId}'`,
+        `ImageStatus IN (${statuses.map((s) => `'${s}'`).join(', ')})`,
+        ...(input.characterId ? [`CharacterId = '${input.characterId}'`] : []),
+      ],
+      createdAtAttribute: ImageCreatedAt.name,
+      recordOf: (memo) => {
+        const image = memo?.image as ImageGeneration | undefined;
+        return image && isVisibleImage(image.status) ? image : undefined;
+      },
+      limit: input.limit,
+      startingAfter: input.startingAfter,
+    });
   }
 }

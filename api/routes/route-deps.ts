@@ -1,0 +1,14 @@
+/** What every resource's routes are built from, beside their use cases. */
+import type { Request, RequestHandler } from 'express';
+import type { IdempotentOptions } from '../middleware/idempotent.js';
+import type { RateLimiter } from '../middleware/rate-limit.js';
+import type { UrlSigner } from '../signing.js';
+
+export interface RouteDeps {
+  /** Signs file URLs (refs, outputs). */
+  signer: UrlSigner;
+  /** The absolute base of URLs in responses. */
+  baseUrl: (req: Request) => string;
+  limit: RateLimiter;
+  idempotent: (options?: IdempotentOptions) => RequestHandler;
+}
