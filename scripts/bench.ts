@@ -28,6 +28,8 @@ const quick = values.quick;
 const root = fileURLToPath(new URL('..', import.meta.url));
 const say = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 const UNLIMITED = uniformRateLimitsJson({ sustainedPerMinute: 1e9, burst: 1e9 });
+/** The generation the image rows measure: text to image, four outputs at the smallest side. */
+const IMAGE_BENCH_BODY = { prompt: 'a lighthouse on a cliff at dusk', count: 4, width: 1024, height: 1024 };
 const SIZES = quick
   ? { fanOut: 5, fanOutLatency: 200, overhead: 10, readSeconds: 1, readConcurrency: [1, 8, 32], writes: 12, writeConcurrency: 4, updateSeconds: 1, scale: 60, transitions: 200, cacheSizes: [50], touched: 40 }
   : { fanOut: 24, fanOutLatency: 1000, overhead: 100, readSeconds: 5, readConcurrency: [1, 8, 32], writes: 200, writeConcurrency: 16, updateSeconds: 5, scale: 10_000, transitions: 5_000, cacheSizes: [100, 1000, 5000], touched: 5000 };
@@ -71,6 +73,16 @@ class Api {
     for (;;) {
       const c = await this.call('GET', `/v1/characters/${id}`);
       if (c.status !== 'synthesizing') return c;
+      await sleep(pollMs);
+    }
+  }
+  /** An image generation to its end; the time is its own (created_at → completed_at). */
+  async imageToDone(body: object, pollMs = 25): Promise<{ id: string; ms: number; completedAt: number }> {
+    const created = await this.call('POST', '/v1/images', body);
+    for (;;) {
+      const image = await this.call('GET', `/v1/images/${created.id}`);
+      if (image.status === 'succeeded') return { id: image.id, ms: Date.parse(image.completed_at) - Date.parse(image.created_at), completedAt: Date.parse(image.completed_at) };
+      if (image.status !== 'pending' && image.status !== 'processing') throw new Error(`${image.id} ended ${image.status}`);
       await sleep(pollMs);
     }
   }
@@ -293,6 +305,11 @@ try {
   const eager = await fanOut(4, 25);
   record('tuning: client polling 25 ms → 250 ms, fan-out p50 / L, 4 at a time', `${(pct(eager, 50) / L).toFixed(3)} → ${(pct(fan, 50) / L).toFixed(3)}`, '4 clients polling every 25 ms send 160 GETs/s, each a describe the Temporal server answers');
 
+  // Image generations: four outputs in parallel at the same L per output.
+  const imageFan: number[] = [];
+  for (let i = 0; i < SIZES.fanOut; i++) imageFan.push((await api.imageToDone(IMAGE_BENCH_BODY, 250)).ms);
+  record('images: submit→succeeded p50 / L, count 4, one at a time', (pct(imageFan, 50) / L).toFixed(3), `L = ${L} ms per output, 1024×1024, ${SIZES.fanOut} generations; goal ≤ 1.05, sequential outputs 4.0`);
+
   // 2. Orchestration overhead at L = 0.
   await restartWorker(cluster, api, { RENDERER_LATENCY_MS: '0' });
   const overhead: number[] = [];
@@ -327,6 +344,21 @@ try {
   bullWorker.start();
   await sleep(3000);
   const bullRate = await bullmqWrites(prefix, SIZES.writes, SIZES.writeConcurrency);
+  // Image generations at saturation beside a bare Temporal workflow of the same shape (four renders of the same scene size).
+  const imageRate = await saturation(SIZES.writes, SIZES.writeConcurrency, async () => {
+    const done = api.imageToDone(IMAGE_BENCH_BODY, 100);
+    return async () => (await done).completedAt;
+  });
+  const bareImageRate = await saturation(SIZES.writes, SIZES.writeConcurrency, async (i) => {
+    const handle = await cluster!.client.workflow.start('baselineImage', { taskQueue: 'bench-baseline', workflowId: `baseline-image-${Date.now()}-${i}`, args: [`i${Date.now()}-${i}`] });
+    return async () => {
+      await handle.result();
+      return (await handle.describe()).closeTime!.getTime();
+    };
+  });
+  record('images: generations (count 4) / s at saturation', imageRate.toFixed(1), `${SIZES.writes} generations, ${SIZES.writeConcurrency} submitters, 1024×1024, L = 0; paid, pinned, refunds, audit trail in history`);
+  record('images: bare Temporal fan-out (4 renders) / s', bareImageRate.toFixed(1), 'the same renders and blob writes, no API, no ledger');
+  record('images: product / bare Temporal', (imageRate / bareImageRate).toFixed(2), 'goal ≥ 0.95');
   await Promise.all([baselineWorker.kill('SIGTERM'), bullWorker.kill('SIGTERM')]);
   record('write: product creates→reviewing / s', productRate.toFixed(1), `${roundsNote(productRounds)}; ${SIZES.writes} creates each, ${SIZES.writeConcurrency} submitters; durable state machine, exactly-once charge, idempotency, audit trail in history`);
   record('write: bare Temporal fan-out workflows / s', baselineRate.toFixed(1), `${roundsNote(baselineRounds)}; durable, no API, no ledger, no state machine`);

@@ -5,7 +5,8 @@
  */
 import type { Client } from '@temporalio/client';
 import type { AuditEvent, ImageEventType } from '../../domain/audit-events.js';
-import type { ImageGeneration, ImageSeed } from '../../domain/images.js';
+import { type ImageGeneration, type ImageSeed, isTerminal } from '../../domain/images.js';
+import { defaultPayloadConverter } from '@temporalio/common';
 import type { GenerateImageInput } from '../../activities/index.js';
 import { ActivityTrack, type HistoryEvent, UpdateTrack, decode, emitterFor, localActivity, runHistories } from './workflow-history.js';
 
@@ -21,6 +22,7 @@ function eventsOfRun(runIndex: number, events: HistoryEvent[]): ImageEvent[] {
   let seed: ImageSeed | undefined;
   let submitRequest: string | null = null;
   let cancelled = false;
+  let finished = false;
 
   for (const event of events) {
     const started = event.workflowExecutionStartedEventAttributes;
@@ -50,10 +52,12 @@ function eventsOfRun(runIndex: number, events: HistoryEvent[]): ImageEvent[] {
       if (output.outcome === 'failed') emit(event, 'image.output_failed', submitRequest, { ...data, message: output.message });
       if (output.outcome === 'cancelled') emit(event, 'image.output_cancelled', submitRequest, { index: output.input.index });
     }
-    const completed = event.workflowExecutionCompletedEventAttributes;
-    if (completed) {
-      const record: ImageGeneration | undefined = decode(completed.result);
-      if (record) emit(event, 'image.finished', submitRequest, { status: record.status, outputs_delivered: record.outputs.filter(Boolean).length, cost: record.charged - record.refunded });
+    // It finished in the task that published its final record (the workflow stays open a while after).
+    const published = event.workflowPropertiesModifiedEventAttributes?.upsertedMemo?.fields?.image;
+    const record: ImageGeneration | undefined = published ? defaultPayloadConverter.fromPayload(published) : undefined;
+    if (record && isTerminal(record.status) && !finished) {
+      finished = true;
+      emit(event, 'image.finished', submitRequest, { status: record.status, outputs_delivered: record.outputs.filter(Boolean).length, cost: record.charged - record.refunded });
     }
   }
   return out;

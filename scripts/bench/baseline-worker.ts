@@ -1,10 +1,10 @@
 /** A worker process for the bare Temporal baseline (task queue bench-baseline). */
 import { createRequire } from 'node:module';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { renderAndStore } from './render-and-store.js';
+import { renderAndStore, renderImageAndStore } from './render-and-store.js';
 
 export function baselineActivities(blobDir: string, latencyMs: number) {
-  return { renderPose: renderAndStore(blobDir, latencyMs) };
+  return { renderPose: renderAndStore(blobDir, latencyMs), renderImage: renderImageAndStore(blobDir, latencyMs) };
 }
 
 if (process.argv[1]?.endsWith('baseline-worker.ts')) {
