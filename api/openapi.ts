@@ -213,7 +213,8 @@ export const docsRoute: RequestHandler = (_req, res) => {
   const sections = Object.entries(doc.paths).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, op]) => {
       const params = (op.parameters ?? []).map((p: any) => `<li><code>${escape(p.name)}</code> (${escape(p.in)}${p.required ? ', required' : ''})</li>`).join('');
-      const requestBody = op.requestBody ? `<h4>Body</h4><pre>${escape(JSON.stringify(op.requestBody.content['application/json'].schema, null, 2))}</pre>` : '';
+      const bodies = Object.entries((op.requestBody?.content ?? {}) as Record<string, { schema: unknown }>);
+      const requestBody = bodies.map(([type, media]) => `<h4>Body (${escape(type)})</h4><pre>${escape(JSON.stringify(media.schema, null, 2))}</pre>`).join('');
       const responses = Object.entries(op.responses)
         .map(([code, r]: [string, any]) => `<li><b>${escape(code)}</b> ${escape(r.description)}</li>`)
         .join('');
