@@ -16,6 +16,7 @@ import { checkVersionHeader } from './middleware/version.js';
 import { jsonBody } from './middleware/json-body.js';
 import { accountRoutes } from './routes/account.js';
 import { characterRoutes } from './routes/characters.js';
+import { consoleRoutes } from './routes/console.js';
 import { fileRoutes } from './routes/files.js';
 import { healthRoutes } from './routes/health.js';
 import { UrlSigner } from './signing.js';
@@ -72,6 +73,7 @@ export function createApp(deps: AppDeps): ApiApp {
   app.use(metrics.middleware);
   app.get('/openapi.json', openApiRoute);
   app.get('/docs', docsRoute);
+  app.use(consoleRoutes({ publicUrl: deps.publicUrl }));
   app.use(methodNotAllowed);
   app.use(healthRoutes({ connection: deps.connection, namespace: deps.namespace, taskQueue: deps.taskQueue }));
   app.use(checkVersionHeader);
