@@ -57,13 +57,13 @@ export function poll(step, ms) {
 
 /** Wraps a button's action: disabled while it runs, errors shown, balance refreshed after. */
 export function action(run) {
-  return async (event) => {
+  return async (event, ...args) => {
     event?.preventDefault?.();
     const control = event?.submitter ?? event?.currentTarget;
     if (control) control.disabled = true;
     clearError();
     try {
-      await run(event);
+      await run(event, ...args);
     } catch (err) {
       showError(err);
     } finally {

@@ -52,12 +52,12 @@ export function characterPage(main, id) {
     if (status === actionsFor) return;
     actionsFor = status;
     const settled = status !== 'synthesizing';
-    actions.replaceChildren(
+    actions.replaceChildren(...[
       status === 'reviewing' ? h('button', { type: 'button', class: 'primary', onclick: action(async () => show(await api('POST', `/v1/characters/${id}/save`))) }, 'Approve') : null,
       status === 'ready' ? h('a', { class: 'button primary', href: `#/characters/${id}/try` }, 'Try it') : null,
       h('button', { type: 'button', disabled: !settled, onclick: action(async () => { busy = new Set(SYNTHESIS_POSES); show(await api('POST', `/v1/characters/${id}/resynthesize`)); }) }, `Resynthesize all (${RATE_CARD.character.resynthesize} credits)`),
       h('button', { type: 'button', class: 'danger', onclick: () => dialog.showModal() }, 'Delete…'),
-    );
+    ].filter(Boolean));
   }
 
   function renderEdit() {

@@ -153,10 +153,10 @@ test('the list, with the new character first', async () => {
 test('try it: the estimate before submitting, the outputs when they finish, and cancel', async () => {
   await page().goto(characterUrl);
   await page().getByRole('link', { name: 'Try it' }).click();
-  await page().getByLabel('Prompt').fill('on a beach at sunset, waves behind');
-  await page().getByLabel('Size').selectOption('2k_16_9');
-  await page().getByLabel('Count').selectOption('2');
-  await page().getByLabel('Seed').fill('42');
+  await page().getByLabel('Prompt', { exact: true }).fill('on a beach at sunset, waves behind');
+  await page().getByLabel('Size', { exact: true }).selectOption('2k_16_9');
+  await page().getByLabel('Count', { exact: true }).selectOption('2');
+  await page().getByLabel('Seed', { exact: true }).fill('42');
   await text(page().locator('#try-estimate'), 'Estimated cost: 2 credits');
   await assertAccessible(page(), 'playground');
   const balance = await page().locator('#balance').textContent();
@@ -165,10 +165,10 @@ test('try it: the estimate before submitting, the outputs when they finish, and 
   await contains(page().locator('.status-line'), 'succeeded', 20_000);
   await waitFor(() => page().$$eval('.outputs img', (imgs) => imgs.length === 2 && imgs.every((i) => (i as HTMLImageElement).naturalWidth > 0)));
   await eventually(async () => assert.notEqual(await page().locator('#balance').textContent(), balance));
-  await screenshot(page(), 'console-playground.png');
+  await screenshot(page(), 'console-playground.png', true);
   await assertAccessible(page(), 'playground with outputs');
 
-  await page().getByLabel('Count').selectOption('4');
+  await page().getByLabel('Count', { exact: true }).selectOption('4');
   await page().getByRole('button', { name: 'Generate' }).click();
   await page().getByRole('button', { name: 'Cancel' }).click();
   await contains(page().locator('.status-line'), 'cancelled');

@@ -72,8 +72,8 @@ export async function assertAccessible(page: Page, what: string): Promise<void> 
   assert.deepEqual(grave, [], `${what}: axe-core found serious or critical violations`);
 }
 
-export async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(RESULTS, name), fullPage: false });
+export async function screenshot(page: Page, name: string, fullPage = false): Promise<void> {
+  await page.screenshot({ path: join(RESULTS, name), fullPage });
 }
 
 /** Retries an assertion until it holds (the page polls the API) or `ms` pass, then throws its last failure. */
