@@ -10,7 +10,7 @@ export function poseGrid(onRegenerate) {
 
   function figure(slot, pose) {
     const img = h('img', { alt: `${pose} pose` });
-    const prompt = h('input', { id: `prompt-${slot}`, type: 'text', maxLength: 1000, placeholder: 'Prompt override (optional)', autocomplete: 'off' });
+    const prompt = h('input', { id: `prompt-${slot}`, type: 'text', maxLength: 1000, placeholder: 'Prompt (optional)', autocomplete: 'off' });
     const progress = h('div', { class: 'progress', role: 'status' });
     const button = h('button', { type: 'submit' }, 'Regenerate');
     const el = h('figure', { class: 'pose', 'data-pose': pose },
