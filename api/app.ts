@@ -16,8 +16,9 @@ import { checkVersionHeader } from './middleware/version.js';
 import { jsonBody } from './middleware/json-body.js';
 import { accountRoutes } from './routes/account.js';
 import { characterRoutes } from './routes/characters.js';
+import { consoleRoutes } from './routes/console.js';
 import { fileRoutes } from './routes/files.js';
-import { healthRoutes } from './routes/health.js';
+import { healthRoutes, isProbe } from './routes/health.js';
 import { UrlSigner } from './signing.js';
 import { IdempotencyKeys } from './use-cases/idempotency-keys.js';
 import { type IdempotentOptions, idempotent } from './middleware/idempotent.js';
@@ -72,6 +73,7 @@ export function createApp(deps: AppDeps): ApiApp {
   app.use(metrics.middleware);
   app.get('/openapi.json', openApiRoute);
   app.get('/docs', docsRoute);
+  app.use(consoleRoutes({ publicUrl: deps.publicUrl }));
   app.use(methodNotAllowed);
   app.use(healthRoutes({ connection: deps.connection, namespace: deps.namespace, taskQueue: deps.taskQueue }));
   app.use(checkVersionHeader);
@@ -102,7 +104,7 @@ export function createApp(deps: AppDeps): ApiApp {
     const { requestId: id, teamId } = localsOf(res);
     const where = { requestId: id, teamId, route: `${req.method} ${req.path}`, status: apiError.status };
     if (apiError.status === 500) deps.log.error({ ...where, err }, 'request failed');
-    else if (apiError.status > 500) deps.log.warn({ ...where, reason: apiError.message }, 'request refused: backend unavailable');
+    else if (apiError.status > 500 && !isProbe(req.path)) deps.log.warn({ ...where, reason: apiError.message }, 'request refused: backend unavailable');
     if (res.headersSent) return res.destroy();
     res.status(apiError.status).json(apiError.body(id));
   }) as ErrorRequestHandler);

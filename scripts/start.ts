@@ -127,7 +127,8 @@ try {
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const tenancy = new Tenancy({ client, taskQueue: config.TEMPORAL_TASK_QUEUE });
   say('');
-  say(`  API          ${apiUrl}   (ready: ${apiUrl}/readyz)`);
+  say(`  Console      ${apiUrl}/console   (sign in with an API key)`);
+  say(`  API          ${apiUrl}   (ready: ${apiUrl}/readyz, reference: ${apiUrl}/docs)`);
   if (owned) say(`  Temporal UI  http://127.0.0.1:${config.TEMPORAL_UI_PORT}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows`);
   if ((await tenancy.countTeams()) === 0) {
     const team = await tenancy.createTeam({ name: 'Development', credits: config.DEV_TEAM_CREDITS });

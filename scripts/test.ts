@@ -1,5 +1,6 @@
 /**
- * `npm test`: makes sure the Temporal CLI exists (building it once if needed), type-checks, runs
+ * `npm test`: makes sure the Temporal CLI exists (building it once if needed) and, for the browser
+ * tests, Debian's Chromium (scripts/ensure-chromium.ts installs it with apt-get), type-checks, runs
  * every test file with node's test runner against real, ephemeral Temporal dev servers, then the
  * end-to-end files against the real Temporal server on PostgreSQL (scripts/test-postgres.ts) when
  * PostgreSQL is reachable (required when CI=true; TEST_POSTGRES=0 skips it). Ends with one line
@@ -11,6 +12,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureTemporalCli } from './temporal/cli.js';
+import { ensureChromium } from './ensure-chromium.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const totals = { passed: 0, failed: 0 };
@@ -51,8 +53,8 @@ const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
 const only = process.argv.slice(2);
-/** Test files by kind, fastest first: unit, workflow, http, ops. */
-const KINDS = ['unit', 'workflow', 'http', 'ops'];
+/** Test files by kind, fastest first: unit, workflow, http, browser (the console in Chromium), ops. */
+const KINDS = ['unit', 'workflow', 'http', 'browser', 'ops'];
 const files = only.length
   ? only
   : KINDS.flatMap((kind) =>
@@ -61,6 +63,14 @@ const files = only.length
         .sort()
         .map((f) => join('test', kind, f)),
     );
+if (files.some((f) => f.includes('test/browser/'))) {
+  try {
+    ensureChromium((line) => console.log(line));
+  } catch (err) {
+    console.error(`[test] ${(err as Error).message}`);
+    process.exit(1);
+  }
+}
 const env = { ...process.env, TEMPORAL_CLI_PATH: cli };
 console.log(`[test] ${files.length} files against Temporal dev servers from ${cli}`);
 let code = await run(['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files], env);

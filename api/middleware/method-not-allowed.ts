@@ -11,6 +11,7 @@ const ROUTES: [RegExp, string[]][] = [
   [/^\/v1\/balance\/?$/, ['GET']],
   [/^\/v1\/files\/.+$/, ['GET']],
   [/^\/(healthz|readyz|openapi\.json|docs)$/, ['GET']],
+  [/^\/console(\/.*)?$/, ['GET']],
 ];
 
 export const methodNotAllowed: RequestHandler = (req, res, next) => {

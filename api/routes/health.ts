@@ -8,6 +8,11 @@ const { temporal } = proto;
 
 const POLLER_FRESH_MS = 90_000;
 
+/** Liveness and readiness probes, asked often by machines: logged quietly. */
+export function isProbe(path: string): boolean {
+  return path === '/healthz' || path === '/readyz';
+}
+
 export interface ReadinessDeps {
   connection: Connection;
   namespace: string;
