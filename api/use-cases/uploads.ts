@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import sharp, { type OutputInfo } from 'sharp';
+import sharp, { type OutputInfo, type Sharp } from 'sharp';
 import type { BlobStore } from '../../activities/blobs/store.js';
 import { UPLOAD_ID_PATTERN } from '../../domain/ids.js';
 import * as messages from '../../domain/messages.js';
@@ -32,6 +32,16 @@ export interface UploadsOptions {
 }
 
 const FORMAT_OF: Record<UploadContentType, 'jpeg' | 'png' | 'webp'> = { 'image/jpeg': 'jpeg', 'image/png': 'png', 'image/webp': 'webp' };
+
+/**
+ * How each type is re-encoded (sharp writes no metadata unless asked). PNG stays lossless and
+ * full-colour: a `quality` would quantize it to a palette, lossy and slow on photos.
+ */
+const ENCODE: Record<'jpeg' | 'png' | 'webp', (image: Sharp) => Sharp> = {
+  jpeg: (image) => image.jpeg({ quality: 92 }),
+  png: (image) => image.png({ compressionLevel: 6, adaptiveFiltering: false }),
+  webp: (image) => image.webp({ quality: 92 }),
+};
 
 const invalid = (message: string, param = 'upload_id') => new ApiError(400, 'upload_invalid', message, param);
 
@@ -97,7 +107,7 @@ export class Uploads {
       if (Math.min(width, height) < MIN_UPLOAD_SIDE || Math.max(width, height) > MAX_UPLOAD_SIDE) {
         throw invalid(`The image is ${width}×${height}; each side must be ${MIN_UPLOAD_SIDE} to ${MAX_UPLOAD_SIDE} pixels.`);
       }
-      encoded = await sharp(bytes, { failOn: 'truncated' }).rotate().toFormat(format, { quality: 92 }).toBuffer({ resolveWithObject: true });
+      encoded = await ENCODE[format](sharp(bytes, { failOn: 'truncated' }).rotate()).toBuffer({ resolveWithObject: true });
     } catch (err) {
       if (err instanceof ApiError) throw err;
       throw invalid(`The bytes could not be decoded as ${ticket.contentType}: ${(err as Error).message.split('\n')[0]}.`);
