@@ -26,6 +26,10 @@ import { methodNotAllowed } from './middleware/method-not-allowed.js';
 import { rateLimiter } from './middleware/rate-limit.js';
 import type { BucketName, BucketPolicy } from './rate-limit/buckets.js';
 import type { BucketStore } from './rate-limit/token-bucket.js';
+import type { WebhookSecrets } from '../activities/webhooks/secrets.js';
+import type { TargetRules } from '../activities/webhooks/targets.js';
+import { webhookRoutes } from './routes/webhook-endpoints.js';
+import { WebhookEndpoints } from './use-cases/webhook-endpoints.js';
 
 export interface AppDeps {
   client: Client;
@@ -43,6 +47,8 @@ export interface AppDeps {
   authCacheMs?: number;
   bucketStore: BucketStore;
   buckets: Record<BucketName, BucketPolicy>;
+  /** Derives the secrets shown at create and rotate; `rules` check URLs at registration. */
+  webhooks: { secrets: WebhookSecrets; rules: TargetRules };
 }
 
 const BODY_LIMIT = '64kb';
@@ -100,7 +106,9 @@ export function createApp(deps: AppDeps): ApiApp {
     idempotent: (options?: IdempotentOptions) => idempotent(keys, deps.log, options),
   };
   app.use(characterRoutes({ ...routeDeps, characters }));
-  app.use(imageRoutes({ ...routeDeps, images: new Images(deps.client, deps.taskQueue) }));
+  app.use(imageRoutes({ ...routeDeps, images: new Images(deps.client, deps.taskQueue), webhookRules: deps.webhooks.rules }));
+  const endpoints = new WebhookEndpoints(deps.client, deps.taskQueue, deps.webhooks.secrets, deps.webhooks.rules);
+  app.use(webhookRoutes({ ...routeDeps, endpoints, secrets: deps.webhooks.secrets }));
   app.use(accountRoutes(deps.tenancy));
 
   app.use((req, _res) => {

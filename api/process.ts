@@ -9,6 +9,7 @@ import { createApp } from './app.js';
 import { bucketsWith } from './rate-limit/buckets.js';
 import { type BucketStore, MemoryBucketStore, RedisBucketStore } from './rate-limit/token-bucket.js';
 import { listen } from './server.js';
+import { WebhookSecrets } from '../activities/webhooks/secrets.js';
 
 export interface ApiProcessOptions {
   /** Client interceptors; the fault-injection tests use one to die mid-request. */
@@ -36,6 +37,7 @@ export async function startApiProcess(options: ApiProcessOptions = {}): Promise<
     log,
     bucketStore,
     buckets: bucketsWith(config.RATE_LIMITS),
+    webhooks: { secrets: new WebhookSecrets(config.webhookSecretKey), rules: { allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_URLS } },
   });
   const server = await listen(app, config.API_PORT, config.API_HOST);
   const address = server.address();

@@ -21,6 +21,6 @@ export async function imageWorkflow(input: ImageWorkflowInput): Promise<ImageGen
   await condition(() => image.submitted);
   await image.run();
   // Terminal: the record stays readable through describe; cancels of a finished generation are answered from it.
-  await condition(allHandlersFinished);
+  await condition(() => allHandlersFinished() && image.events.settled);
   return image.record;
 }

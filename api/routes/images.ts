@@ -13,6 +13,8 @@ import { presentImage } from '../present-image.js';
 import { emptyBodySchema, imageBodySchema, imageListQuerySchema, parse } from '../schemas.js';
 import type { UrlSigner } from '../signing.js';
 import type { Images } from '../use-cases/images.js';
+import type { TargetRules } from '../../activities/webhooks/targets.js';
+import { checkWebhookUrl } from '../webhook-targets.js';
 
 export interface ImageRouteDeps {
   images: Images;
@@ -20,6 +22,7 @@ export interface ImageRouteDeps {
   baseUrl: (req: Request) => string;
   limit: RateLimiter;
   idempotent: (options?: IdempotentOptions) => RequestHandler;
+  webhookRules: TargetRules;
 }
 
 /** The body as the generation's spec: a preset or custom sides (snapped), the defaults, a seed. */
@@ -51,7 +54,7 @@ export function imageSpecOf(body: z.output<typeof imageBodySchema>): ImageSpec {
   };
 }
 
-export function imageRoutes({ images, signer, baseUrl, limit, idempotent }: ImageRouteDeps): Router {
+export function imageRoutes({ images, signer, baseUrl, limit, idempotent, webhookRules }: ImageRouteDeps): Router {
   const router = Router();
   const post = [limit('images_post'), noQuery];
   const get = limit('images_get');
@@ -59,6 +62,7 @@ export function imageRoutes({ images, signer, baseUrl, limit, idempotent }: Imag
 
   router.post('/v1/images', ...post, idempotent({ mints: 'image' }), async (req, res) => {
     const spec = imageSpecOf(parse(imageBodySchema, req.body));
+    if (spec.webhookUrl) await checkWebhookUrl(spec.webhookUrl, webhookRules, 'webhook_url');
     res.status(201).json(send(req, await images.create(callOf(res), spec)));
   });
 
