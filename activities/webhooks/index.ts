@@ -94,7 +94,8 @@ export function createWebhookActivities(deps: WebhookDeps) {
         attempt: input.attempt,
         at: now.toISOString(),
         status: result.status,
-        error: result.error ?? (isSuccess(result.status) ? null : `HTTP ${result.status}`),
+        // Bounded: the log lives in the endpoint's memo.
+        error: (result.error ?? (isSuccess(result.status) ? null : `HTTP ${result.status}`))?.slice(0, 200) ?? null,
         durationMs: Math.round(performance.now() - started),
       };
       return { attempt, done: isSuccess(result.status) || result.status === 410 };
