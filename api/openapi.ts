@@ -21,6 +21,19 @@ import {
   regenerateBodySchema,
   resynthesizeBodySchema,
 } from './schemas.js';
+import {
+  createEndpointBodySchema,
+  deletedEndpointSchema,
+  deliveriesQuerySchema,
+  deliveryListSchema,
+  endpointListQuerySchema,
+  endpointListSchema,
+  endpointResourceSchema,
+  patchEndpointBodySchema,
+  secretSchema,
+  testEventBodySchema,
+  testEventResultSchema,
+} from './webhook-schemas.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -76,7 +89,7 @@ function build(): object {
     },
     components: {
       securitySchemes: { ApiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' } },
-      schemas: { Character: jsonSchema(characterResourceSchema), Error: jsonSchema(errorSchema) },
+      schemas: { Character: jsonSchema(characterResourceSchema), Error: jsonSchema(errorSchema), WebhookEndpoint: jsonSchema(endpointResourceSchema) },
     },
     paths: {
       '/v1/characters': {
@@ -99,6 +112,27 @@ function build(): object {
       },
       '/v1/characters/{id}/events': {
         get: operation({ summary: "The character's audit trail, oldest first", path: true, query: eventsQuerySchema, ok: [200, jsonSchema(eventListSchema)], errors: [400, 404] }),
+      },
+      '/v1/webhook_endpoints': {
+        post: operation({ summary: 'Register a webhook endpoint; the answer shows its signing secret, once', body: createEndpointBodySchema, ok: [201, ref('WebhookEndpoint')], errors: [400, 409, 413] }),
+        get: operation({ summary: 'List webhook endpoints, newest first', query: endpointListQuerySchema, ok: [200, jsonSchema(endpointListSchema)], errors: [400] }),
+      },
+      '/v1/webhook_endpoints/default_secret': {
+        get: operation({ summary: "The team's default secret: it signs deliveries to a generation's webhook_url", ok: [200, jsonSchema(secretSchema)], errors: [] }),
+      },
+      '/v1/webhook_endpoints/{id}': {
+        get: operation({ summary: 'Get a webhook endpoint', path: true, ok: [200, ref('WebhookEndpoint')], errors: [404] }),
+        patch: operation({ summary: 'Change url, events, description, or status (enabled re-enables a disabled endpoint)', path: true, body: patchEndpointBodySchema, ok: [200, ref('WebhookEndpoint')], errors: [400, 404, 409] }),
+        delete: operation({ summary: 'Delete a webhook endpoint', path: true, ok: [200, jsonSchema(deletedEndpointSchema)], errors: [404, 409] }),
+      },
+      '/v1/webhook_endpoints/{id}/rotate_secret': {
+        post: operation({ summary: 'A new secret; the old one keeps signing (a second signature) for 24 hours', path: true, ok: [200, ref('WebhookEndpoint')], errors: [404, 409] }),
+      },
+      '/v1/webhook_endpoints/{id}/test': {
+        post: operation({ summary: 'Deliver a synthetic event ("synthetic": true) to this endpoint', path: true, body: testEventBodySchema, ok: [200, jsonSchema(testEventResultSchema)], errors: [400, 404, 409] }),
+      },
+      '/v1/webhook_endpoints/{id}/deliveries': {
+        get: operation({ summary: 'Delivery attempts, newest first: event, attempt, time, response status or error, duration', path: true, query: deliveriesQuerySchema, ok: [200, jsonSchema(deliveryListSchema)], errors: [400, 404] }),
       },
       '/v1/balance': { get: operation({ summary: "The team's credits", ok: [200, jsonSchema(balanceSchema)], errors: [] }) },
       '/v1/files/{key}': {

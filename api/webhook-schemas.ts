@@ -67,3 +67,7 @@ export const deliveryListSchema = z.object({
 });
 
 export const secretSchema = z.object({ object: z.literal('webhook_secret'), secret: z.string() });
+
+export const deletedEndpointSchema = z.object({ id: z.string(), object: z.literal('webhook_endpoint'), deleted: z.literal(true) });
+
+export const testEventResultSchema = z.object({ object: z.literal('event'), id: z.string(), type: z.enum(WEBHOOK_EVENT_TYPES), synthetic: z.literal(true) });

@@ -9,7 +9,7 @@ import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:
 
 export const SECRET_PREFIX = 'whsec_';
 const SECRET_IN_TEXT = /whsec_[A-Za-z0-9+/=]+/g;
-const SEALED_IN_TEXT = /sealed_whsec_([A-Za-z0-9_-]+)/g;
+const SEALED_IN_TEXT = /sealed_secret_([A-Za-z0-9_-]+)/g;
 
 export class WebhookSecrets {
   constructor(private readonly serverKey: string) {}
@@ -41,7 +41,7 @@ export class WebhookSecrets {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', this.sealingKey(), iv);
       const sealed = Buffer.concat([iv, cipher.update(secret, 'utf8'), cipher.final(), cipher.getAuthTag()]);
-      return `sealed_whsec_${sealed.toString('base64url')}`;
+      return `sealed_secret_${sealed.toString('base64url')}`;
     });
   }
 

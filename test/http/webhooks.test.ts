@@ -52,7 +52,7 @@ describe('webhook endpoints', () => {
   });
 
   test('a create with an Idempotency-Key replays the same secret, and no history holds it in clear', async () => {
-    const { teamId, api } = await stack.team();
+    const { api } = await stack.team();
     const body = { url: receiver.url, events: ['*'] };
     const first = await api.post('/v1/webhook_endpoints', body, { 'Idempotency-Key': 'we-1' });
     const again = await api.post('/v1/webhook_endpoints', body, { 'Idempotency-Key': 'we-1' });
@@ -64,7 +64,6 @@ describe('webhook endpoints', () => {
     }
     assert.ok(histories.length >= 2);
     for (const history of histories) assert.ok(!history.includes(first.body.secret.slice(6, 30)), 'the secret is not in any history');
-    assert.ok(teamId);
   });
 
   test('a bad body is a 400 in the envelope', async () => {
@@ -78,9 +77,8 @@ describe('webhook endpoints', () => {
 describe('events', () => {
   let api: ApiClient;
   let secret: string;
-  let teamId: string;
   before(async () => {
-    ({ api, teamId } = await stack.team(14));
+    ({ api } = await stack.team(14));
     ({ secret } = await endpoint(api, { url: receiver.url, events: ['*'] }));
   });
   const eventOf = (type: string, id: string) => receiver.waitFor((e) => e.type === type && e.data.object.id === id);
@@ -105,7 +103,8 @@ describe('events', () => {
   test('usage.balance_low when the credits fall below 10', async () => {
     const balance = await receiver.waitFor((e) => e.type === 'usage.balance_low' && e.data.object.credits < 10);
     assertSigned(secret, balance);
-    assert.deepEqual(balance.event.data.object, (await api.get('/v1/balance')).body.credits === balance.event.data.object.credits ? { object: 'balance', credits: balance.event.data.object.credits } : balance.event.data.object);
+    // 14 credits, one synthesis (4) took it to 10, the next to 6: below the default threshold of 10.
+    assert.deepEqual(balance.event.data.object, { object: 'balance', credits: 6 });
   });
 
   test("image events reach the team's endpoints and the generation's webhook_url, signed with the default secret", async () => {
@@ -149,7 +148,6 @@ describe('events', () => {
     } finally {
       await gone.stop();
     }
-    assert.ok(teamId);
   });
 });
 
@@ -160,7 +158,7 @@ describe('delivery', () => {
     await flaky.start();
     const { id, secret } = await endpoint(api, { url: flaky.url, events: ['*'] });
     await flaky.stop();
-    const sent = [];
+    const sent: string[] = [];
     for (const type of ['image.completed', 'character.failed', 'usage.balance_low']) {
       sent.push((await api.post(`/v1/webhook_endpoints/${id}/test`, { event_type: type })).body.id);
     }
