@@ -4,7 +4,7 @@
  * 410 disables. This deployment allows private URLs (as `npm start` does for local development).
  */
 import assert from 'node:assert/strict';
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import type { ApiClient } from '../support/http.js';
 import { Receiver } from '../support/receiver.js';
 import { ScriptedBackend } from '../support/scripted-backend.js';
@@ -13,6 +13,8 @@ import { verifyAurous, verifyStandard } from '../support/webhook-verify.js';
 
 const receiver = new Receiver();
 const stack = useStack({ backend: new ScriptedBackend(), webhooks: { apiAllowsPrivate: true, workerAllowsPrivate: true, scheduleMs: [0, 300, 600, 1000, 1500, 2000, 3000] } }, () => receiver.start());
+
+after(() => receiver.stop());
 
 /** Signed file URLs carry their own expiry: equal resources up to the moment they were signed. */
 const unsigned = (resource: unknown) => JSON.parse(JSON.stringify(resource).replace(/\?expires=\d+&sig=[^"]+/g, ''));
