@@ -1,6 +1,6 @@
 /**
  * The side effects of characters and image generations: model calls into the blob store, moving
- * credits on the team ledger, copying and purging images. Built from their dependencies so tests can swap the backend.
+ * credits on the team ledger, copying and purging images, delivering webhooks (webhooks/). Built from their dependencies so tests can swap the backend.
  */
 import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
@@ -17,6 +17,7 @@ import type { PoseGuess, UploadTicket } from '../domain/uploads.js';
 import type { BlobStore } from './blobs/store.js';
 import type { GeneratedImage, ImageGenerationRequest, InferenceBackend } from './inference/backend.js';
 import { PermanentGenerationFailure, TransientGenerationFailure } from './inference/backend.js';
+import { type WebhookDeps, createWebhookActivities } from './webhooks/index.js';
 
 export interface ActivityDeps {
   client: Client;
@@ -26,6 +27,7 @@ export interface ActivityDeps {
   onGeneration?: (outcome: { backend: string; pose?: Pose; ok: boolean }) => void;
   /** Deadline of one generation attempt: a backend that hangs fails transiently and is retried. */
   generationTimeoutMs?: number;
+  webhooks: Omit<WebhookDeps, 'client'>;
 }
 
 export interface GeneratePoseInput {
@@ -99,7 +101,7 @@ async function readBlob(blobs: BlobStore, key: string): Promise<{ bytes: Buffer;
   return { bytes: Buffer.concat(chunks), contentType: blob.contentType };
 }
 
-export function createActivities({ client, blobs, backend, onGeneration, generationTimeoutMs = 300_000 }: ActivityDeps) {
+export function createActivities({ client, blobs, backend, onGeneration, generationTimeoutMs = 300_000, webhooks }: ActivityDeps) {
   const ledgerGate = perTeamGate(LEDGER_CALLS_PER_TEAM);
 
   /**
@@ -151,6 +153,8 @@ export function createActivities({ client, blobs, backend, onGeneration, generat
   }
 
   return {
+    ...createWebhookActivities({ client, ...webhooks }),
+
     /** Generates one pose and stores it; only the small record goes back into history. */
     async generatePose(input: GeneratePoseInput): Promise<ImageRecord> {
       return modelCall(

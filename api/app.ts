@@ -30,6 +30,10 @@ import { methodNotAllowed } from './middleware/method-not-allowed.js';
 import { rateLimiter } from './middleware/rate-limit.js';
 import type { BucketName, BucketPolicy } from './rate-limit/buckets.js';
 import type { BucketStore } from './rate-limit/token-bucket.js';
+import type { WebhookSecrets } from '../activities/webhooks/secrets.js';
+import type { TargetRules } from '../activities/webhooks/targets.js';
+import { webhookRoutes } from './routes/webhook-endpoints.js';
+import { WebhookEndpoints } from './use-cases/webhook-endpoints.js';
 
 export interface AppDeps {
   client: Client;
@@ -52,6 +56,8 @@ export interface AppDeps {
   /** How long an upload URL takes bytes (default 15 minutes) and a ticket lives (default 24 h). */
   uploadUrlTtlSeconds?: number;
   uploadTicketTtlSeconds?: number;
+  /** Derives the secrets shown at create and rotate; `rules` check URLs at registration. */
+  webhooks: { secrets: WebhookSecrets; rules: TargetRules };
 }
 
 /** The Express app, and `drain()`: waits for the background work it started (call it before closing the Temporal connection). */
@@ -93,7 +99,9 @@ export function createApp(deps: AppDeps): ApiApp {
   };
   app.use(uploadRoutes({ ...routeDeps, uploads, uploadSigner }));
   app.use(characterRoutes({ ...routeDeps, characters }));
-  app.use(imageRoutes({ ...routeDeps, images: new Images(deps.client, deps.taskQueue) }));
+  app.use(imageRoutes({ ...routeDeps, images: new Images(deps.client, deps.taskQueue), webhookRules: deps.webhooks.rules }));
+  const endpoints = new WebhookEndpoints(deps.client, deps.taskQueue, deps.webhooks.secrets, deps.webhooks.rules);
+  app.use(webhookRoutes({ ...routeDeps, endpoints, secrets: deps.webhooks.secrets }));
   app.use(accountRoutes(deps.tenancy));
 
   app.use((req, _res) => {

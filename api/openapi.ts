@@ -36,6 +36,19 @@ import {
   uploadTicketSchema,
   uploadedSchema,
 } from './schemas.js';
+import {
+  createEndpointBodySchema,
+  deletedEndpointSchema,
+  deliveriesQuerySchema,
+  deliveryListSchema,
+  endpointListQuerySchema,
+  endpointListSchema,
+  endpointResourceSchema,
+  patchEndpointBodySchema,
+  secretSchema,
+  testEventBodySchema,
+  testEventResultSchema,
+} from './webhook-schemas.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -106,7 +119,7 @@ function build(): object {
     security: [{ ApiKey: [] }],
     components: {
       securitySchemes: { ApiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' } },
-      schemas: { Character: jsonSchema(characterResourceSchema), Image: jsonSchema(imageResourceSchema), Error: jsonSchema(errorSchema) },
+      schemas: { Character: jsonSchema(characterResourceSchema), Image: jsonSchema(imageResourceSchema), Error: jsonSchema(errorSchema), WebhookEndpoint: jsonSchema(endpointResourceSchema) },
     },
     paths: {
       '/v1/characters': {
@@ -167,6 +180,27 @@ function build(): object {
             413: json(ref('Error'), 'Error 413: over 10 MB'),
           },
         },
+      },
+      '/v1/webhook_endpoints': {
+        post: operation({ operationId: 'createWebhookEndpoint', summary: 'Register a webhook endpoint; the answer shows its signing secret, once', body: createEndpointBodySchema, ok: [201, ref('WebhookEndpoint')], errors: [400, 409, 413] }),
+        get: operation({ operationId: 'listWebhookEndpoints', summary: 'List webhook endpoints, newest first', query: endpointListQuerySchema, ok: [200, jsonSchema(endpointListSchema)], errors: [400] }),
+      },
+      '/v1/webhook_endpoints/default_secret': {
+        get: operation({ operationId: 'getDefaultWebhookSecret', summary: "The team's default secret: it signs deliveries to a generation's webhook_url", ok: [200, jsonSchema(secretSchema)], errors: [] }),
+      },
+      '/v1/webhook_endpoints/{id}': {
+        get: operation({ operationId: 'getWebhookEndpoint', summary: 'Get a webhook endpoint', path: true, ok: [200, ref('WebhookEndpoint')], errors: [404] }),
+        patch: operation({ operationId: 'updateWebhookEndpoint', summary: 'Change url, events, description, or status (enabled re-enables a disabled endpoint)', path: true, body: patchEndpointBodySchema, ok: [200, ref('WebhookEndpoint')], errors: [400, 404, 409] }),
+        delete: operation({ operationId: 'deleteWebhookEndpoint', summary: 'Delete a webhook endpoint', path: true, ok: [200, jsonSchema(deletedEndpointSchema)], errors: [404, 409] }),
+      },
+      '/v1/webhook_endpoints/{id}/rotate_secret': {
+        post: operation({ operationId: 'rotateWebhookSecret', summary: 'A new secret; the old one keeps signing (a second signature) for 24 hours', path: true, ok: [200, ref('WebhookEndpoint')], errors: [404, 409] }),
+      },
+      '/v1/webhook_endpoints/{id}/test': {
+        post: operation({ operationId: 'testWebhookEndpoint', summary: 'Deliver a synthetic event ("synthetic": true) to this endpoint', path: true, body: testEventBodySchema, ok: [200, jsonSchema(testEventResultSchema)], errors: [400, 404, 409] }),
+      },
+      '/v1/webhook_endpoints/{id}/deliveries': {
+        get: operation({ operationId: 'listWebhookDeliveries', summary: 'Delivery attempts, newest first: event, attempt, time, response status or error, duration', path: true, query: deliveriesQuerySchema, ok: [200, jsonSchema(deliveryListSchema)], errors: [400, 404] }),
       },
       '/v1/pricing': { get: operation({ operationId: 'getPricing', summary: 'The rate card of the applied version, in credits', ok: [200, jsonSchema(pricingSchema)], errors: [400] }) },
       '/v1/balance': { get: operation({ operationId: 'getBalance', summary: "The team's credits", ok: [200, jsonSchema(balanceSchema)], errors: [] }) },

@@ -10,6 +10,7 @@ import { ApiMetrics, serveMetrics } from './metrics.js';
 import { bucketsWith } from './rate-limit/buckets.js';
 import { type BucketStore, MemoryBucketStore, RedisBucketStore } from './rate-limit/token-bucket.js';
 import { listen } from './server.js';
+import { WebhookSecrets } from '../activities/webhooks/secrets.js';
 
 export interface ApiProcessOptions {
   /** Client interceptors; the fault-injection tests use one to die mid-request. */
@@ -41,6 +42,7 @@ export async function startApiProcess(options: ApiProcessOptions = {}): Promise<
     uploadUrlTtlSeconds: config.UPLOAD_URL_TTL_SECONDS,
     uploadTicketTtlSeconds: config.UPLOAD_TICKET_TTL_SECONDS,
     metrics,
+    webhooks: { secrets: new WebhookSecrets(config.webhookSecretKey), rules: { allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_URLS } },
   });
   const metricsServer = config.API_METRICS_ADDRESS ? await serveMetrics(metrics, config.API_METRICS_ADDRESS) : undefined;
   const server = await listen(app, config.API_PORT, config.API_HOST);

@@ -163,7 +163,8 @@ export const imageBodySchema = z.strictObject({
   denoise_strength: z.number().min(0).max(1).optional(),
   steps: z.number().int().min(1).max(100).optional(),
   guidance_scale: z.number().min(0.1).max(30).optional(),
-  webhook_url: z.url({ protocol: /^https$/ }).max(2048).optional(),
+  // https and a public address, unless the deployment allows others: checked with DNS (api/webhook-targets.ts).
+  webhook_url: z.url({ protocol: /^https?$/ }).max(2048).optional(),
   client_reference_id: text(200).nullable().optional(),
 });
 

@@ -10,6 +10,7 @@ export const ID_PREFIX = {
   grant: 'grant_',
   image: 'img_',
   upload: 'upl_',
+  webhookEndpoint: 'we_',
 } as const;
 export type IdKind = keyof typeof ID_PREFIX;
 
@@ -24,6 +25,7 @@ export const CHARACTER_ID_PATTERN = new RegExp(`^${ID_PREFIX.character}${ULID}$`
 export const TEAM_ID_PATTERN = new RegExp(`^${ID_PREFIX.team}${ULID}$`);
 export const IMAGE_ID_PATTERN = new RegExp(`^${ID_PREFIX.image}${ULID}$`);
 export const UPLOAD_ID_PATTERN = new RegExp(`^${ID_PREFIX.upload}${ULID}$`);
+export const WEBHOOK_ENDPOINT_ID_PATTERN = new RegExp(`^${ID_PREFIX.webhookEndpoint}${ULID}$`);
 export const AUDIT_EVENT_ID_PATTERN = new RegExp(`^${ID_PREFIX.auditEvent}\\d+_\\d+$`);
 
 /** An id of `kind` around a given ULID (a fixed one, when an Idempotency-Key chose it). */
@@ -49,4 +51,13 @@ export function idempotencyKeyWorkflowId(hash: string): string {
 /** An audit-trail event: the workflow run it comes from and its event id there. */
 export function auditEventId(runIndex: number, eventId: string | number): string {
   return `${ID_PREFIX.auditEvent}${runIndex}_${eventId}`;
+}
+
+/**
+ * A webhook event: `evt_` like audit events, then 32 hex digits (the workflow's deterministic
+ * uuid), so it can never be mistaken for an audit event (`evt_<run>_<n>`). It is also the id of
+ * the workflow that delivers it, so the event is recorded once however often its cause replays.
+ */
+export function webhookEventId(uuid: string): string {
+  return `${ID_PREFIX.auditEvent}${uuid.replace(/-/g, '')}`;
 }

@@ -3,10 +3,11 @@
  * sends them. Updates, not signals: every HTTP call needs a synchronous answer (the new resource, or
  * a 4xx for a wrong state), and an Update gives exactly that, atomically.
  */
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Attributes, Character, Pose } from './character.js';
 import type { ImageGeneration, PinnedRef } from './images.js';
 import type { PoseGuess, UploadTicket, UploadedImage } from './uploads.js';
+import type { DeliveryAttempt, WebhookEndpoint, WebhookEventType } from './webhooks.js';
 
 /** Every message names the team that sends it: another team's call is refused as not found. */
 export interface Caller {
@@ -91,6 +92,8 @@ export interface Team {
   version: string | null;
   credits: number;
   createdAt: string;
+  /** usage.balance_low below this; the default is DEFAULT_BALANCE_LOW_THRESHOLD. */
+  balanceLowThreshold?: number;
 }
 
 export const debitCredits = defineUpdate<DebitResult, [LedgerEntry]>('debit');
@@ -127,3 +130,23 @@ export type ClaimResult =
 export const claimIdempotencyKey = defineUpdate<ClaimResult, [IdempotencyClaim]>('claim');
 export const completeIdempotentRequest = defineUpdate<StoredResponse, [{ generation: number; response: StoredResponse }]>('complete');
 export const releaseIdempotencyKey = defineUpdate<void, [{ generation: number }]>('release');
+
+// A webhook endpoint: see workflows/webhook-endpoint.ts. The API names the caller's team in each.
+export interface ConfigureEndpointInput extends Caller {
+  url?: string;
+  events?: string[];
+  description?: string | null;
+  status?: 'enabled' | 'disabled';
+}
+export interface SendTestEventInput extends Caller {
+  eventType: WebhookEventType;
+}
+export const createWebhookEndpoint = defineUpdate<WebhookEndpoint, [Caller]>('createEndpoint');
+export const configureWebhookEndpoint = defineUpdate<WebhookEndpoint, [ConfigureEndpointInput]>('configureEndpoint');
+export const deleteWebhookEndpoint = defineUpdate<WebhookEndpoint, [Caller]>('deleteEndpoint');
+export const rotateWebhookSecret = defineUpdate<WebhookEndpoint, [Caller]>('rotateSecret');
+/** Answers with the id of the synthetic event it recorded. */
+export const sendTestWebhook = defineUpdate<string, [SendTestEventInput]>('sendTestEvent');
+/** A delivery workflow reports each attempt: the deliveries log and the auto-disable rule read them. */
+export const recordDeliveryAttempt = defineSignal<[DeliveryAttempt]>('recordDeliveryAttempt');
+export const getWebhookEndpoint = defineQuery<WebhookEndpoint>('webhookEndpoint');

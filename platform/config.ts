@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_RENDERER_OPTIONS } from '../activities/inference/renderer.js';
+import { DEFAULT_RETRY_SCHEDULE, parseRetrySchedule } from '../domain/webhooks.js';
 
 const rate = z.coerce.number().min(0).max(1);
 const port = z.coerce.number().int().min(0).max(65535);
@@ -51,6 +52,18 @@ const schema = z.object({
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
   /** JSON overrides of the bucket table, e.g. {"characters_synthesize":{"sustained_per_minute":600,"burst":1000}}. */
   RATE_LIMITS: z.string().optional(),
+  /** Derives every webhook signing secret (activities/webhooks/secrets.ts); defaults to the file-URL secret. All processes must share it. */
+  WEBHOOK_SECRET_KEY: z.string().min(32).optional(),
+  /** Local development only: lets webhooks go to http and to private, loopback and link-local addresses. */
+  WEBHOOK_ALLOW_PRIVATE_URLS: z.stringbool().default(false),
+  /** The delay before each delivery attempt: `0,5s,5m,30m,2h,5h,10h,10h` (units ms, s, m, h). */
+  WEBHOOK_RETRY_SCHEDULE: z.string().default(DEFAULT_RETRY_SCHEDULE).refine((text) => {
+    try {
+      return parseRetrySchedule(text).length > 0;
+    } catch {
+      return false;
+    }
+  }, 'a comma-separated list of delays such as 0,5s,5m,30m,2h'),
   DEV_TEAM_CREDITS: z.coerce.number().int().min(0).default(100),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -61,6 +74,8 @@ export interface Config extends Env {
   temporalAddress: string;
   blobDir: string;
   fileUrlSecret: string;
+  webhookSecretKey: string;
+  webhookRetryScheduleMs: number[];
 }
 
 /** Reads and validates the environment; a bad value stops the process with the variable's name. */
@@ -73,12 +88,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   if (e.INFERENCE_BACKEND === 'openai' && !e.OPENAI_API_KEY) throw new Error('Invalid configuration:\n  OPENAI_API_KEY: required when INFERENCE_BACKEND=openai');
   const dataDir = resolve(e.DATA_DIR);
+  const fileUrlSecret = e.FILE_URL_SECRET ?? localSecret(dataDir);
   return {
     ...e,
     DATA_DIR: dataDir,
     temporalAddress: e.TEMPORAL_ADDRESS ?? `127.0.0.1:${e.TEMPORAL_PORT}`,
     blobDir: resolve(e.BLOB_DIR ?? join(dataDir, 'blobs')),
-    fileUrlSecret: e.FILE_URL_SECRET ?? localSecret(dataDir),
+    fileUrlSecret,
+    webhookSecretKey: e.WEBHOOK_SECRET_KEY ?? fileUrlSecret,
+    webhookRetryScheduleMs: parseRetrySchedule(e.WEBHOOK_RETRY_SCHEDULE),
   };
 }
 

@@ -117,7 +117,8 @@ try {
   const added = await registerSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
   if (added.length) say(`[start] registered search attributes: ${added.join(', ')}`);
 
-  const env = { ...process.env, TEMPORAL_ADDRESS: config.temporalAddress, DATA_DIR: config.DATA_DIR };
+  // Local development: webhooks may go to a receiver on this machine (http, loopback). Never in production.
+  const env = { ...process.env, TEMPORAL_ADDRESS: config.temporalAddress, DATA_DIR: config.DATA_DIR, WEBHOOK_ALLOW_PRIVATE_URLS: process.env.WEBHOOK_ALLOW_PRIVATE_URLS ?? 'true' };
   const node = (entry: string) => ['--import', 'tsx', join(root, entry)];
   launch('worker', process.execPath, node('worker/main.ts'), env);
   launch('api', process.execPath, node('api/main.ts'), env);
@@ -129,6 +130,7 @@ try {
   say('');
   say(`  Console      ${apiUrl}/console   (sign in with an API key)`);
   say(`  API          ${apiUrl}   (ready: ${apiUrl}/readyz, reference: ${apiUrl}/docs)`);
+  if (env.WEBHOOK_ALLOW_PRIVATE_URLS === 'true') say('  Webhooks     may target http and private/loopback addresses (WEBHOOK_ALLOW_PRIVATE_URLS=true, for local development only)');
   if (owned) say(`  Temporal UI  http://127.0.0.1:${config.TEMPORAL_UI_PORT}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows`);
   if ((await tenancy.countTeams()) === 0) {
     const team = await tenancy.createTeam({ name: 'Development', credits: config.DEV_TEAM_CREDITS });

@@ -18,12 +18,12 @@ export interface CharacterWorkerOptions extends Omit<ActivityDeps, 'client'> {
 
 /** The worker that runs every character, team and API-key workflow and their activities. */
 export function createCharacterWorker(options: CharacterWorkerOptions): Promise<Worker> {
-  const { connection, client, namespace, taskQueue, blobs, backend, onGeneration, generationTimeoutMs } = options;
+  const { connection, client, namespace, taskQueue, blobs, backend, onGeneration, generationTimeoutMs, webhooks } = options;
   return Worker.create({
     connection,
     namespace,
     taskQueue,
-    activities: createActivities({ client, blobs, backend, onGeneration, generationTimeoutMs }),
+    activities: createActivities({ client, blobs, backend, onGeneration, generationTimeoutMs, webhooks }),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: workflowsPath() }),
     maxCachedWorkflows: options.maxCachedWorkflows,
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions,

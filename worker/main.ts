@@ -6,6 +6,8 @@ import { backendFromConfig } from '../activities/inference/index.js';
 import { loadConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
 import { createCharacterWorker } from './create-worker.js';
+import { UrlSigner } from '../api/signing.js';
+import { WebhookSecrets } from '../activities/webhooks/secrets.js';
 
 const config = loadConfig();
 const log = createLogger(config.LOG_LEVEL, 'worker');
@@ -28,6 +30,14 @@ const worker = await createCharacterWorker({
   maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
   maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
   generationTimeoutMs: config.GENERATION_TIMEOUT_MS,
+  webhooks: {
+    secrets: new WebhookSecrets(config.webhookSecretKey),
+    rules: { allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_URLS },
+    scheduleMs: config.webhookRetryScheduleMs,
+    signer: new UrlSigner(config.fileUrlSecret, config.FILE_URL_TTL_SECONDS),
+    // Events carry the resource with signed file URLs, as GET shows them.
+    publicUrl: () => config.PUBLIC_URL ?? `http://${config.API_HOST === '0.0.0.0' ? '127.0.0.1' : config.API_HOST}:${config.API_PORT}`,
+  },
   workflowBundle: config.WORKFLOW_BUNDLE ? { codePath: config.WORKFLOW_BUNDLE } : undefined,
 });
 log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.temporalAddress, backend: backend.name }, 'worker polling');

@@ -48,3 +48,13 @@ export const { debitTeam, refundTeam, purgeImages, copyImages, consumeUpload, re
  * (the outputs may have arrived meanwhile), never makes.
  */
 export const { refundTeam: refundRecorded } = proxyActivities<Activities>({ ...SHORT_CALL_OPTIONS, summary: 'Refund what was not delivered' });
+
+/**
+ * Webhooks: presenting an event is quick; a delivery attempt has its own 10 s deadline inside, so
+ * this timeout only notices a lost worker. Failed attempts come back as outcomes: the delivery
+ * workflow's schedule, not Temporal's retry, decides when to try again.
+ */
+export const { planWebhookEvent, deliverWebhook } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});

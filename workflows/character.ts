@@ -44,6 +44,6 @@ export async function characterWorkflow(input: CharacterWorkflowInput): Promise<
     await makeContinueAsNewFunc<typeof characterWorkflow>({ memo: { character: entity.character } })({ state: entity.state });
   }
   if (entity.character.status === 'deleted') await sleep(DELETED_GRACE);
-  await condition(allHandlersFinished);
+  await condition(() => allHandlersFinished() && entity.events.settled);
   return entity.character;
 }

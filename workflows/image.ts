@@ -26,6 +26,6 @@ export async function imageWorkflow(input: ImageWorkflowInput): Promise<ImageGen
   // completes in the task that answers an Update (the server would refuse that completion when
   // other events arrive meanwhile, failing the Update). Then the record stays readable by describe.
   await sleep(FINISHED_GRACE);
-  await condition(allHandlersFinished);
+  await condition(() => allHandlersFinished() && image.events.settled);
   return image.record;
 }

@@ -4,3 +4,6 @@ export { apiKeyWorkflow } from './api-key.js';
 export { idempotencyWorkflow } from './idempotency-key.js';
 export { imageWorkflow } from './image.js';
 export { uploadWorkflow } from './upload.js';
+export { webhookEndpointWorkflow } from './webhook-endpoint.js';
+export { webhookEventWorkflow } from './webhook-event.js';
+export { webhookDeliveryWorkflow } from './webhook-delivery.js';

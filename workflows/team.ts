@@ -6,6 +6,7 @@
 import { allHandlersFinished, condition, makeContinueAsNewFunc, patched, setHandler, upsertMemo, workflowInfo } from '@temporalio/workflow';
 import type { DebitResult, LedgerEntry, RefundEntry, RefundResult, Team } from '../domain/messages.js';
 import * as messages from '../domain/messages.js';
+import { type BalanceAlerts, TeamEvents } from './team/events.js';
 
 /** Entry ids remembered for dedupe; a retry arrives within minutes, not after this many entries. */
 const REMEMBERED_ENTRIES = 20_000;
@@ -17,6 +18,8 @@ export interface TeamWorkflowState {
   /** debit id → credits refunded so far. */
   refunded: Record<string, number>;
   order: string[];
+  /** When usage.balance_low last went out; absent in runs from before webhooks. */
+  balanceLowAlerts?: BalanceAlerts;
 }
 
 export type TeamWorkflowInput = { team: Team } | { state: TeamWorkflowState };
@@ -80,11 +83,14 @@ function publish(team: Team): void {
   if (patched(TEAM_MEMO_PATCH)) upsertMemo({ team });
 }
 
-/** Runs a ledger operation and publishes the team when it changed the balance. */
-function published<T>(ledger: Ledger, operation: () => T): T {
+/** Runs a ledger operation; a change of the balance is published and may record usage.balance_low. */
+function published<T>(ledger: Ledger, events: TeamEvents, operation: () => T): T {
   const before = ledger.team.credits;
   const result = operation();
-  if (ledger.team.credits !== before) publish(ledger.team);
+  if (ledger.team.credits !== before) {
+    publish(ledger.team);
+    events.balanceChanged(ledger.team, before);
+  }
   return result;
 }
 
@@ -95,14 +101,16 @@ function validateAmount(entry: LedgerEntry): void {
 
 export async function teamWorkflow(input: TeamWorkflowInput): Promise<void> {
   const ledger = new Ledger(input);
+  ledger.state.balanceLowAlerts ??= { lastAt: null };
+  const events = new TeamEvents(ledger.state.balanceLowAlerts);
 
   setHandler(messages.getTeam, () => ledger.team);
-  setHandler(messages.debitCredits, (e) => published(ledger, () => ledger.debit(e)), { validator: validateAmount });
-  setHandler(messages.refundCredits, (e) => published(ledger, () => ledger.refund(e)), { validator: validateAmount });
-  setHandler(messages.grantCredits, (e) => published(ledger, () => ledger.grant(e)), { validator: validateAmount });
+  setHandler(messages.debitCredits, (e) => published(ledger, events, () => ledger.debit(e)), { validator: validateAmount });
+  setHandler(messages.refundCredits, (e) => published(ledger, events, () => ledger.refund(e)), { validator: validateAmount });
+  setHandler(messages.grantCredits, (e) => published(ledger, events, () => ledger.grant(e)), { validator: validateAmount });
 
   await condition(() => workflowInfo().continueAsNewSuggested);
-  await condition(allHandlersFinished);
+  await condition(() => allHandlersFinished() && events.settled);
   // The next run starts with the memo, so a read between the two runs still finds the team.
   await makeContinueAsNewFunc<typeof teamWorkflow>({ memo: { team: ledger.team } })({ state: ledger.state });
 }

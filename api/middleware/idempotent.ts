@@ -14,6 +14,8 @@ import { type IdempotencyKeys, KEY_PATTERN, fingerprintOf } from '../use-cases/i
 
 export interface IdempotentOptions {
   mints?: IdKind;
+  /** For responses that show a secret: how the stored copy hides it (the record is a workflow history). */
+  protect?: { seal(body: string): string; unseal(body: string): string };
 }
 
 function sendStored(res: Response, status: number, body: string, replayed: boolean): void {
@@ -35,7 +37,8 @@ export function idempotent(keys: IdempotencyKeys, log: Logger, options: Idempote
       requestId,
       proposedOperationId: options.mints ? newId(options.mints) : newIdempotentUpdateId(),
     });
-    if (claim.kind === 'replay') return sendStored(res, claim.response.status, claim.response.body, true);
+    const unseal = (body: string) => options.protect?.unseal(body) ?? body;
+    if (claim.kind === 'replay') return sendStored(res, claim.response.status, unseal(claim.response.body), true);
     if (claim.kind === 'conflict') {
       throw new ApiError(
         409,
@@ -53,8 +56,11 @@ export function idempotent(keys: IdempotencyKeys, log: Logger, options: Idempote
       const body = JSON.stringify(payload);
       if (status >= 200 && status < 300) {
         keys
-          .complete(teamId, key, claim.generation, { status, body })
-          .then((stored) => sendStored(res, stored.status, stored.body, stored.body !== body || stored.status !== status))
+          .complete(teamId, key, claim.generation, { status, body: options.protect?.seal(body) ?? body })
+          .then((stored) => {
+            const storedBody = unseal(stored.body);
+            sendStored(res, stored.status, storedBody, storedBody !== body || stored.status !== status);
+          })
           .catch((err) => {
             log.warn({ err, requestId }, 'could not store an idempotent response; a retry will re-run the (deduplicated) operation');
             sendStored(res, status, body, false);

@@ -1,7 +1,7 @@
 /** The rate-limit buckets of the contract (README, "Rate limits"), declared once; a deployment may override them. */
 import { z } from 'zod';
 
-export const BUCKET_NAMES = ['characters_get', 'characters_post', 'characters_synthesize', 'images_post', 'images_get', 'estimate_post'] as const;
+export const BUCKET_NAMES = ['characters_get', 'characters_post', 'characters_synthesize', 'images_post', 'images_get', 'estimate_post', 'webhooks'] as const;
 export type BucketName = (typeof BUCKET_NAMES)[number];
 
 export interface BucketPolicy {
@@ -16,6 +16,7 @@ export const DEFAULT_BUCKETS: Record<BucketName, BucketPolicy> = {
   images_post: { sustainedPerMinute: 60, burst: 120 },
   images_get: { sustainedPerMinute: 600, burst: 1200 },
   estimate_post: { sustainedPerMinute: 120, burst: 240 },
+  webhooks: { sustainedPerMinute: 10, burst: 10 },
 };
 
 const overrideSchema = z.partialRecord(

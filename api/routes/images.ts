@@ -11,9 +11,12 @@ import { presentImage } from '../present-image.js';
 import { emptyBodySchema, imageBodySchema, imageListQuerySchema, parse } from '../schemas.js';
 import type { RouteDeps } from './route-deps.js';
 import type { Images } from '../use-cases/images.js';
+import type { TargetRules } from '../../activities/webhooks/targets.js';
+import { checkWebhookUrl } from '../webhook-targets.js';
 
 export interface ImageRouteDeps extends RouteDeps {
   images: Images;
+  webhookRules: TargetRules;
 }
 
 /** The body as the generation's spec: a preset or custom sides (snapped), the defaults, a seed. */
@@ -45,7 +48,7 @@ export function imageSpecOf(body: z.output<typeof imageBodySchema>): ImageSpec {
   };
 }
 
-export function imageRoutes({ images, signer, baseUrl, limit, idempotent }: ImageRouteDeps): Router {
+export function imageRoutes({ images, signer, baseUrl, limit, idempotent, webhookRules }: ImageRouteDeps): Router {
   const router = Router();
   const post = [limit('images_post'), noQuery];
   const get = limit('images_get');
@@ -53,6 +56,7 @@ export function imageRoutes({ images, signer, baseUrl, limit, idempotent }: Imag
 
   router.post('/v1/images', ...post, idempotent({ mints: 'image' }), async (req, res) => {
     const spec = imageSpecOf(parse(imageBodySchema, req.body));
+    if (spec.webhookUrl) await checkWebhookUrl(spec.webhookUrl, webhookRules, 'webhook_url');
     res.status(201).json(send(req, await images.create(callOf(res), spec)));
   });
 

@@ -25,6 +25,9 @@ import { ApiClient } from './http.js';
 import { type BucketName, type BucketPolicy, uniformBuckets } from '../../api/rate-limit/buckets.js';
 import { type BucketStore, MemoryBucketStore } from '../../api/rate-limit/token-bucket.js';
 import { listen } from '../../api/server.js';
+import { UrlSigner } from '../../api/signing.js';
+import { WebhookSecrets } from '../../activities/webhooks/secrets.js';
+import type { Lookup } from '../../activities/webhooks/targets.js';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
@@ -44,7 +47,22 @@ export interface StackOptions {
   uploadTicketTtlSeconds?: number;
   /** Run a worker in this process (default); without one, tests spawn worker processes (processes.ts). */
   worker?: boolean;
+  webhooks?: WebhookStackOptions;
 }
+
+/** Webhook settings: API and worker are separate processes in production, so each has its own. */
+export interface WebhookStackOptions {
+  /** Registration (the API) accepts http and private addresses. */
+  apiAllowsPrivate?: boolean;
+  /** Delivery (the worker) connects to http and private addresses. */
+  workerAllowsPrivate?: boolean;
+  scheduleMs?: number[];
+  lookup?: Lookup;
+}
+
+export const TEST_WEBHOOK_SECRET_KEY = 'test-webhook-key-test-webhook-key!';
+/** Tests that do not exercise retries get them quickly. */
+const TEST_RETRY_SCHEDULE_MS = [0, 200, 500, 1000];
 
 const GENEROUS: BucketPolicy = { sustainedPerMinute: 60_000, burst: 10_000 };
 export const GENEROUS_BUCKETS = uniformBuckets(GENEROUS);
@@ -89,6 +107,9 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   const blobDir = await mkdtemp(join(tmpdir(), 'aurous-blobs-'));
   const blobs = new FilesystemBlobStore(blobDir);
   const log = createLogger('silent', 'test');
+  const webhooks = options.webhooks ?? {};
+  const secrets = new WebhookSecrets(TEST_WEBHOOK_SECRET_KEY);
+  let baseUrl = '';
   const worker = options.worker === false ? null : await createCharacterWorker({
     connection: env.nativeConnection,
     client: env.client,
@@ -97,6 +118,13 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     blobs,
     backend: options.backend ?? FAST_RENDERER,
     workflowBundle: await workflowBundle(),
+    webhooks: {
+      secrets,
+      rules: { allowPrivate: webhooks.workerAllowsPrivate ?? false, lookup: webhooks.lookup },
+      scheduleMs: webhooks.scheduleMs ?? TEST_RETRY_SCHEDULE_MS,
+      signer: new UrlSigner(TEST_FILE_URL_SECRET, 3600),
+      publicUrl: () => baseUrl,
+    },
   });
   const running = worker?.run();
   const tenancy = new Tenancy({ client: env.client, taskQueue });
@@ -115,9 +143,10 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     buckets: options.buckets ?? GENEROUS_BUCKETS,
     uploadUrlTtlSeconds: options.uploadUrlTtlSeconds,
     uploadTicketTtlSeconds: options.uploadTicketTtlSeconds,
+    webhooks: { secrets, rules: { allowPrivate: webhooks.apiAllowsPrivate ?? false, lookup: webhooks.lookup } },
   });
   const server = await listen(app, 0, '127.0.0.1');
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
     env,

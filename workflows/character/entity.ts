@@ -15,6 +15,7 @@ import { nowIso } from '../clock.js';
 import { failureMessage, refuse } from '../failures.js';
 import { AppliedUpdates } from './applied-updates.js';
 import { Generations } from './generation.js';
+import { CharacterEvents } from './events.js';
 import { Publication } from './publication.js';
 import { type CharacterWorkflowInput, type CharacterWorkflowState, stateOf } from './state.js';
 
@@ -24,11 +25,13 @@ export class CharacterEntity {
   readonly appliedUpdates: AppliedUpdates;
   private readonly transitions = new Mutex();
   private readonly publication = new Publication();
+  readonly events: CharacterEvents;
 
   constructor(input: CharacterWorkflowInput) {
     this.state = stateOf(input);
     this.generations = new Generations(this.state, () => this.touch());
     this.appliedUpdates = new AppliedUpdates(this.state.appliedUpdates);
+    this.events = new CharacterEvents(this.state.character);
   }
 
   get character(): Character {
@@ -177,8 +180,10 @@ export class CharacterEntity {
     this.publish();
   }
 
+  /** Every change goes out from here: the memo for readers, and the webhook event it stands for. */
   publish(): void {
     this.publication.publish(this.character);
+    this.events.observe(this.character);
   }
 
   get done(): boolean {
@@ -186,7 +191,7 @@ export class CharacterEntity {
   }
 
   get idle(): boolean {
-    return this.state.generation === null && !this.transitions.isLocked();
+    return this.state.generation === null && !this.transitions.isLocked() && this.events.settled;
   }
 }
 

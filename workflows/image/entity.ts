@@ -11,6 +11,7 @@ import { copyImages, generateImage, refundRecorded, refundTeam } from '../activi
 import { charge } from '../billing.js';
 import { nowIso } from '../clock.js';
 import { failureMessage, refuse } from '../failures.js';
+import { ImageEvents } from './events.js';
 
 /** Histories from before refunds became regular activities (workflows/activities.ts) replay with the local one. */
 export const RECORDED_REFUND_PATCH = 'image-refund-recorded';
@@ -24,6 +25,7 @@ export class ImageEntity {
   private scope: CancellationScope | null = null;
   private cancelRequested = false;
   private publishedStatus: string | null = null;
+  readonly events = new ImageEvents();
 
   constructor(seed: ImageSeed) {
     this.record = { ...seed, status: 'new', outputs: Array(seed.count).fill(null), charged: 0, refunded: 0, errorMessage: null, startedAt: null, completedAt: null };
@@ -165,9 +167,10 @@ export class ImageEntity {
     this.publish();
   }
 
-  /** Memo for reads without a worker, the status attribute for the list and the Temporal UI. */
+  /** Memo for reads without a worker, the status attribute for the list and the Temporal UI, the webhook event of a terminal status. */
   publish(): void {
     upsertMemo({ image: this.record });
+    this.events.observe(this.record);
     if (this.publishedStatus !== this.record.status) {
       this.publishedStatus = this.record.status;
       upsertSearchAttributes([{ key: ImageStatus, value: this.record.status }]);

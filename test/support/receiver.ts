@@ -1,0 +1,59 @@
+/** A webhook receiver for tests: a real HTTP server on loopback that records every delivery and answers as told. */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ReceivedDelivery {
+  headers: Record<string, string>;
+  body: string;
+  at: number;
+}
+
+export class Receiver {
+  readonly received: ReceivedDelivery[] = [];
+  /** The status the next deliveries get. */
+  status = 200;
+  private server: Server | null = null;
+  private port = 0;
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}/hook`;
+  }
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
+        this.received.push({ headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
+        res.writeHead(this.status).end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+  }
+
+  /** Closes the port (a receiver outage); `start()` again reopens the same port. */
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+
+  /** The events received so far, parsed, with their headers. */
+  events(): { event: any; headers: Record<string, string>; body: string }[] {
+    return this.received.map((r) => ({ event: JSON.parse(r.body), headers: r.headers, body: r.body }));
+  }
+
+  async waitFor(predicate: (event: any) => boolean, timeoutMs = 20_000): Promise<{ event: any; headers: Record<string, string>; body: string }> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const found = this.events().find((e) => predicate(e.event));
+      if (found) return found;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`no matching delivery within ${timeoutMs} ms; received: ${this.events().map((e) => e.event.type).join(', ')}`);
+  }
+}
