@@ -11,6 +11,17 @@ const port = z.coerce.number().int().min(0).max(65535);
 const schema = z.object({
   DATA_DIR: z.string().default('data'),
   BLOB_DIR: z.string().optional(),
+  /** Where image bytes live: a local folder (one host) or an S3-compatible bucket (several hosts). */
+  BLOB_STORE: z.enum(['filesystem', 's3']).default('filesystem'),
+  /** An S3-compatible server's URL; unset means AWS S3 itself. */
+  S3_ENDPOINT: z.url().optional(),
+  S3_BUCKET: z.string().default('aurous-blobs'),
+  S3_REGION: z.string().default('us-east-1'),
+  /** Unset: the AWS SDK's default credential chain (instance roles, AWS_* variables, profiles). */
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  /** bucket in the path (most self-hosted servers) instead of in the host name (AWS's default). */
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   TEMPORAL_ADDRESS: z.string().optional(),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('characters'),
@@ -72,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   if (e.INFERENCE_BACKEND === 'openai' && !e.OPENAI_API_KEY) throw new Error('Invalid configuration:\n  OPENAI_API_KEY: required when INFERENCE_BACKEND=openai');
+  if (Boolean(e.S3_ACCESS_KEY_ID) !== Boolean(e.S3_SECRET_ACCESS_KEY)) throw new Error('Invalid configuration:\n  S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY: set both or neither');
   const dataDir = resolve(e.DATA_DIR);
   return {
     ...e,

@@ -1,7 +1,7 @@
 /** A worker process: `npm run worker`. Run as many as the load needs against one Temporal cluster. */
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { FilesystemBlobStore } from '../activities/blobs/filesystem.js';
+import { blobStoreFromConfig } from '../activities/blobs/from-config.js';
 import { backendFromConfig } from '../activities/inference/index.js';
 import { loadConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
@@ -23,7 +23,7 @@ const worker = await createCharacterWorker({
   client,
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
-  blobs: new FilesystemBlobStore(config.blobDir),
+  blobs: blobStoreFromConfig(config),
   backend,
   maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
   maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
