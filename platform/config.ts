@@ -56,6 +56,13 @@ const schema = z.object({
   WORKER_METRICS_ADDRESS: z.string().default('127.0.0.1:9464'),
   /** A prebuilt workflow bundle (npm run build:workflows); without it the worker bundles at start. */
   WORKFLOW_BUNDLE: z.string().optional(),
+  /**
+   * Worker Deployment Versioning: with a build id the worker joins deployment WORKER_DEPLOYMENT_NAME
+   * as version `<name>.<build id>`, and gets work only once an operator makes that version current
+   * (README, "Rolling out a new worker build"). Without one it is unversioned (development).
+   */
+  WORKER_DEPLOYMENT_NAME: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ (no dots)').default('aurous-characters'),
+  WORKER_BUILD_ID: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, ., - and _').optional(),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(1000),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().default(100),
   RATE_LIMIT_STORE: z.enum(['memory', 'redis']).default('memory'),

@@ -29,8 +29,10 @@ const worker = await createCharacterWorker({
   maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
   generationTimeoutMs: config.GENERATION_TIMEOUT_MS,
   workflowBundle: config.WORKFLOW_BUNDLE ? { codePath: config.WORKFLOW_BUNDLE } : undefined,
+  deployment: config.WORKER_BUILD_ID ? { deploymentName: config.WORKER_DEPLOYMENT_NAME, buildId: config.WORKER_BUILD_ID } : undefined,
 });
-log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.temporalAddress, backend: backend.name }, 'worker polling');
+const version = config.WORKER_BUILD_ID ? `${config.WORKER_DEPLOYMENT_NAME}.${config.WORKER_BUILD_ID}` : 'unversioned';
+log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.temporalAddress, backend: backend.name, version }, 'worker polling');
 // The SDK drains on SIGINT/SIGTERM: in-flight tasks finish, then run() resolves.
 await worker.run();
 await connection.close();

@@ -1,6 +1,11 @@
-export { characterWorkflow } from './character.js';
-export { teamWorkflow } from './team.js';
-export { apiKeyWorkflow } from './api-key.js';
-export { idempotencyWorkflow } from './idempotency-key.js';
-export { imageWorkflow } from './image.js';
-export { uploadWorkflow } from './upload.js';
+import { apiKeyWorkflow } from './api-key.js';
+import { characterWorkflow } from './character.js';
+import { idempotencyWorkflow } from './idempotency-key.js';
+import { imageWorkflow } from './image.js';
+import { teamWorkflow } from './team.js';
+import { uploadWorkflow } from './upload.js';
+import { declareVersioning } from './versioning.js';
+
+export { apiKeyWorkflow, characterWorkflow, idempotencyWorkflow, imageWorkflow, teamWorkflow, uploadWorkflow };
+
+declareVersioning({ apiKeyWorkflow, characterWorkflow, idempotencyWorkflow, imageWorkflow, teamWorkflow, uploadWorkflow });
