@@ -29,9 +29,10 @@ export function createCharacterWorker(options: CharacterWorkerOptions): Promise<
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: workflowsPath() }),
     maxCachedWorkflows: options.maxCachedWorkflows,
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions,
-    // Each workflow type declares its own behaviour (workflows/versioning.ts); the default only
-    // covers a type that forgot to, and pinned is the one that can never break a running workflow.
-    ...(options.deployment ? { workerDeploymentOptions: { version: options.deployment, useWorkerVersioning: true, defaultVersioningBehavior: 'PINNED' } } : {}),
+    // Each workflow type declares its own behaviour (workflows/versioning.ts). The default covers
+    // runs begun on unversioned workers before the first versioned deploy: they move on as they
+    // did unversioned, instead of being pinned to the first build for good.
+    ...(options.deployment ? { workerDeploymentOptions: { version: options.deployment, useWorkerVersioning: true, defaultVersioningBehavior: 'AUTO_UPGRADE' } } : {}),
   });
 }
 

@@ -14,7 +14,7 @@
  *   ContinueAsNewVersioningBehavior; Temporal Server 1.29.1 (API v1.53) has not, and on it that
  *   flag is always false. Revisit when the server moves on.
  */
-import { setWorkflowOptions } from '@temporalio/workflow';
+import { setWorkflowOptions, workflowInfo } from '@temporalio/workflow';
 import type { VersioningBehavior } from '@temporalio/common';
 
 export const VERSIONING_BEHAVIOR = {
@@ -30,7 +30,16 @@ export type WorkflowType = keyof typeof VERSIONING_BEHAVIOR;
 
 type WorkflowFunction = (...args: any[]) => Promise<any>;
 
-/** Annotates every workflow function with its type's behaviour; a new type must be added above. */
+/**
+ * Annotates every workflow function with its type's behaviour; a new type must be added above.
+ * Only on a versioned worker (its deployment version has a deployment name; an unversioned one
+ * reports just a build id): the SDK fails every workflow task of an unversioned worker whose
+ * workflow declares a behaviour. A run that began on an unversioned worker sees no deployment
+ * while it replays its first task, so it takes the worker's default (worker/create-worker.ts).
+ */
 export function declareVersioning(workflows: Record<WorkflowType, WorkflowFunction>): void {
-  for (const [type, fn] of Object.entries(workflows)) setWorkflowOptions({ versioningBehavior: VERSIONING_BEHAVIOR[type as WorkflowType] }, fn);
+  for (const [type, fn] of Object.entries(workflows)) {
+    const versioningBehavior = VERSIONING_BEHAVIOR[type as WorkflowType];
+    setWorkflowOptions(() => (workflowInfo().currentDeploymentVersion?.deploymentName ? { versioningBehavior } : {}), fn);
+  }
 }
