@@ -8,11 +8,11 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NODE22_VERSION, ensureNode22 } from './node22.js';
 import { ensureTemporalCli } from './temporal/cli.js';
+import { postgresReachable } from './temporal/server.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const totals = { passed: 0, failed: 0 };
@@ -26,20 +26,6 @@ function run(args: string[], env: NodeJS.ProcessEnv, node = process.execPath): P
       for (const [, kind, n] of chunk.toString().matchAll(/^ℹ (pass|fail) (\d+)$/gm)) totals[kind === 'pass' ? 'passed' : 'failed'] += Number(n);
     });
     child.on('exit', (code) => resolve(code ?? 1));
-  });
-}
-
-function postgresReachable(): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: process.env.PGHOST ?? '127.0.0.1', port: Number(process.env.PGPORT ?? 5432) });
-    const answer = (reachable: boolean) => {
-      socket.destroy();
-      resolve(reachable);
-    };
-    socket.setTimeout(2000);
-    socket.once('connect', () => answer(true));
-    socket.once('error', () => answer(false));
-    socket.once('timeout', () => answer(false));
   });
 }
 
