@@ -93,6 +93,13 @@ async function buildsOf(client: Client, workflowId: string): Promise<string[]> {
   return (history.events ?? []).flatMap((e) => (e.workflowTaskCompletedEventAttributes ? [e.workflowTaskCompletedEventAttributes.deploymentVersion?.buildId ?? 'unversioned'] : []));
 }
 
+/** The versioning behaviour each completed workflow task declared (workflows/versioning.ts). */
+async function behavioursOf(client: Client, workflowId: string): Promise<string[]> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const names = ['UNSPECIFIED', 'PINNED', 'AUTO_UPGRADE'];
+  return [...new Set((history.events ?? []).flatMap((e) => (e.workflowTaskCompletedEventAttributes ? [names[e.workflowTaskCompletedEventAttributes.versioningBehavior ?? 0]!] : [])))];
+}
+
 async function memo(client: Client, workflowId: string): Promise<Record<string, unknown>> {
   return (await client.workflow.getHandle(workflowId).describe()).memo ?? {};
 }
@@ -145,6 +152,11 @@ describe('a release under running workflows', () => {
     assert.equal((await api.imageSettled(image.body.id)).status, 'succeeded');
     assert.deepEqual([...new Set(await buildsOf(client, image.body.id))], [B.buildId]);
     assert.equal((await memo(client, image.body.id)).startedOnBuild, 'B');
+
+    // Each type declared the behaviour workflows/versioning.ts gives it.
+    assert.deepEqual(await behavioursOf(client, slow.body.id), ['PINNED']);
+    assert.deepEqual(await behavioursOf(client, fresh), ['AUTO_UPGRADE']);
+    assert.deepEqual(await behavioursOf(client, teamId), ['AUTO_UPGRADE']);
 
     // The team's ledger (auto-upgrade) took debits on both builds without a failed task.
     assert.deepEqual([...new Set(await buildsOf(client, teamId))], [A.buildId, B.buildId]);
