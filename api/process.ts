@@ -1,7 +1,7 @@
 /** Starts one API process from the configuration: used by `npm run api` (api/main.ts). */
 import { Client, Connection, type WorkflowClientInterceptor } from '@temporalio/client';
 import { Redis } from 'ioredis';
-import { FilesystemBlobStore } from '../activities/blobs/filesystem.js';
+import { blobStoreFromConfig } from '../activities/blobs/from-config.js';
 import { loadConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
 import { Tenancy } from './use-cases/tenancy.js';
@@ -30,7 +30,7 @@ export async function startApiProcess(options: ApiProcessOptions = {}): Promise<
     client,
     connection,
     tenancy: new Tenancy({ client, taskQueue: config.TEMPORAL_TASK_QUEUE }),
-    blobs: new FilesystemBlobStore(config.blobDir),
+    blobs: blobStoreFromConfig(config),
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     fileUrlSecret: config.fileUrlSecret,

@@ -12,6 +12,17 @@ const port = z.coerce.number().int().min(0).max(65535);
 const schema = z.object({
   DATA_DIR: z.string().default('data'),
   BLOB_DIR: z.string().optional(),
+  /** Where image bytes live: a local folder (one host) or an S3-compatible bucket (several hosts). */
+  BLOB_STORE: z.enum(['filesystem', 's3']).default('filesystem'),
+  /** An S3-compatible server's URL; unset means AWS S3 itself. */
+  S3_ENDPOINT: z.url().optional(),
+  S3_BUCKET: z.string().default('aurous-blobs'),
+  S3_REGION: z.string().default('us-east-1'),
+  /** Unset: the AWS SDK's default credential chain (instance roles, AWS_* variables, profiles). */
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  /** bucket in the path (most self-hosted servers) instead of in the host name (AWS's default). */
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   TEMPORAL_ADDRESS: z.string().optional(),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('characters'),
@@ -46,6 +57,13 @@ const schema = z.object({
   WORKER_METRICS_ADDRESS: z.string().default('127.0.0.1:9464'),
   /** A prebuilt workflow bundle (npm run build:workflows); without it the worker bundles at start. */
   WORKFLOW_BUNDLE: z.string().optional(),
+  /**
+   * Worker Deployment Versioning: with a build id the worker joins deployment WORKER_DEPLOYMENT_NAME
+   * as version `<name>.<build id>`, and gets work only once an operator makes that version current
+   * (README, "Rolling out a new worker build"). Without one it is unversioned (development).
+   */
+  WORKER_DEPLOYMENT_NAME: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ (no dots)').default('aurous-characters'),
+  WORKER_BUILD_ID: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, ., - and _').optional(),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(1000),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().default(100),
   RATE_LIMIT_STORE: z.enum(['memory', 'redis']).default('memory'),
@@ -87,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   if (e.INFERENCE_BACKEND === 'openai' && !e.OPENAI_API_KEY) throw new Error('Invalid configuration:\n  OPENAI_API_KEY: required when INFERENCE_BACKEND=openai');
+  if (Boolean(e.S3_ACCESS_KEY_ID) !== Boolean(e.S3_SECRET_ACCESS_KEY)) throw new Error('Invalid configuration:\n  S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY: set both or neither');
   const dataDir = resolve(e.DATA_DIR);
   const fileUrlSecret = e.FILE_URL_SECRET ?? localSecret(dataDir);
   return {

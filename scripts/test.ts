@@ -3,43 +3,31 @@
  * tests, Debian's Chromium (scripts/ensure-chromium.ts installs it with apt-get), type-checks, runs
  * every test file with node's test runner against real, ephemeral Temporal dev servers, then the
  * end-to-end files against the real Temporal server on PostgreSQL (scripts/test-postgres.ts) when
- * PostgreSQL is reachable (required when CI=true; TEST_POSTGRES=0 skips it). Ends with one line
- * counting every test of both runs.
+ * PostgreSQL is reachable (required when CI=true; TEST_POSTGRES=0 skips it), then the smoke tests
+ * on Node.js 22 (scripts/node22.ts; TEST_NODE22=0 skips it). Ends with one line counting every
+ * test of all runs.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NODE22_VERSION, ensureNode22 } from './node22.js';
 import { ensureTemporalCli } from './temporal/cli.js';
 import { ensureChromium } from './ensure-chromium.js';
+import { postgresReachable } from './temporal/server.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const totals = { passed: 0, failed: 0 };
 
-/** Runs a child, echoing its output, and adds the test runner's summary to the totals. */
-function run(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+/** Runs a child (node itself by default), echoing its output, and adds the test runner's summary to the totals. */
+function run(args: string[], env: NodeJS.ProcessEnv, node = process.execPath): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(node, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
     child.stdout.on('data', (chunk: Buffer) => {
       process.stdout.write(chunk);
       for (const [, kind, n] of chunk.toString().matchAll(/^ℹ (pass|fail) (\d+)$/gm)) totals[kind === 'pass' ? 'passed' : 'failed'] += Number(n);
     });
     child.on('exit', (code) => resolve(code ?? 1));
-  });
-}
-
-function postgresReachable(): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: process.env.PGHOST ?? '127.0.0.1', port: Number(process.env.PGPORT ?? 5432) });
-    const answer = (reachable: boolean) => {
-      socket.destroy();
-      resolve(reachable);
-    };
-    socket.setTimeout(2000);
-    socket.once('connect', () => answer(true));
-    socket.once('error', () => answer(false));
-    socket.once('timeout', () => answer(false));
   });
 }
 
@@ -85,6 +73,13 @@ if (only.length === 0 && process.env.TEST_POSTGRES !== '0') {
   } else {
     console.log('[test] PostgreSQL is not reachable: skipping the Temporal-on-PostgreSQL suite (npm run test:postgres)');
   }
+}
+/** What must pass on the other supported Node.js version too: the end-to-end smoke test and the blob stores. */
+const NODE22_FILES = ['test/http/smoke.test.ts', 'test/ops/blob-stores.test.ts'];
+if (only.length === 0 && process.env.TEST_NODE22 !== '0') {
+  const node22 = ensureNode22((line) => console.log(line));
+  console.log(`[test] ${NODE22_FILES.join(' ')} again on Node.js ${NODE22_VERSION} (${node22})`);
+  code = (await run(['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...NODE22_FILES], env, node22)) || code;
 }
 console.log(`\nTotal: ${totals.passed} passed, ${totals.failed} failed`);
 process.exit(code);

@@ -14,6 +14,8 @@ export interface CharacterWorkerOptions extends Omit<ActivityDeps, 'client'> {
   maxConcurrentActivityTaskExecutions?: number;
   /** A pre-built bundle (tests build one per process); otherwise the worker bundles workflows/. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Worker Deployment Versioning: this worker is version `<deploymentName>.<buildId>`; unset, unversioned. */
+  deployment?: { deploymentName: string; buildId: string };
 }
 
 /** The worker that runs every character, team and API-key workflow and their activities. */
@@ -27,6 +29,10 @@ export function createCharacterWorker(options: CharacterWorkerOptions): Promise<
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: workflowsPath() }),
     maxCachedWorkflows: options.maxCachedWorkflows,
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions,
+    // Each workflow type declares its own behaviour (workflows/versioning.ts). The default covers
+    // runs begun on unversioned workers before the first versioned deploy: they move on as they
+    // did unversioned, instead of being pinned to the first build for good.
+    ...(options.deployment ? { workerDeploymentOptions: { version: options.deployment, useWorkerVersioning: true, defaultVersioningBehavior: 'AUTO_UPGRADE' } } : {}),
   });
 }
 

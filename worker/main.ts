@@ -1,7 +1,7 @@
 /** A worker process: `npm run worker`. Run as many as the load needs against one Temporal cluster. */
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { FilesystemBlobStore } from '../activities/blobs/filesystem.js';
+import { blobStoreFromConfig } from '../activities/blobs/from-config.js';
 import { backendFromConfig } from '../activities/inference/index.js';
 import { loadConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
@@ -25,7 +25,7 @@ const worker = await createCharacterWorker({
   client,
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
-  blobs: new FilesystemBlobStore(config.blobDir),
+  blobs: blobStoreFromConfig(config),
   backend,
   maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
   maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
@@ -39,8 +39,10 @@ const worker = await createCharacterWorker({
     publicUrl: () => config.PUBLIC_URL ?? `http://${config.API_HOST === '0.0.0.0' ? '127.0.0.1' : config.API_HOST}:${config.API_PORT}`,
   },
   workflowBundle: config.WORKFLOW_BUNDLE ? { codePath: config.WORKFLOW_BUNDLE } : undefined,
+  deployment: config.WORKER_BUILD_ID ? { deploymentName: config.WORKER_DEPLOYMENT_NAME, buildId: config.WORKER_BUILD_ID } : undefined,
 });
-log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.temporalAddress, backend: backend.name }, 'worker polling');
+const version = config.WORKER_BUILD_ID ? `${config.WORKER_DEPLOYMENT_NAME}.${config.WORKER_BUILD_ID}` : 'unversioned';
+log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.temporalAddress, backend: backend.name, version }, 'worker polling');
 // The SDK drains on SIGINT/SIGTERM: in-flight tasks finish, then run() resolves.
 await worker.run();
 await connection.close();

@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { type AddressInfo, type Server, createServer } from 'node:net';
+import { type AddressInfo, type Server, connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -77,6 +77,21 @@ export interface PostgresTemporal {
   logFile: string;
   /** Stops the server; a temporary state directory goes too, unless `keepLogs`. */
   stop(options?: { keepLogs?: boolean }): Promise<void>;
+}
+
+/** Whether PostgreSQL answers at PGHOST:PGPORT (127.0.0.1:5432 by default). */
+export function postgresReachable(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: process.env.PGHOST ?? '127.0.0.1', port: Number(process.env.PGPORT ?? 5432) });
+    const answer = (reachable: boolean) => {
+      socket.destroy();
+      resolve(reachable);
+    };
+    socket.setTimeout(2000);
+    socket.once('connect', () => answer(true));
+    socket.once('error', () => answer(false));
+    socket.once('timeout', () => answer(false));
+  });
 }
 
 /** The paths of the server and SQL tool binaries, building whichever is missing. */

@@ -19,7 +19,7 @@ import { createLogger } from '../../platform/logger.js';
 import { ensureTemporalCli } from '../../scripts/temporal/cli.js';
 import { registerSearchAttributes } from '../../platform/temporal-setup.js';
 import { Tenancy } from '../../api/use-cases/tenancy.js';
-import { createCharacterWorker, workflowsPath } from '../../worker/create-worker.js';
+import { type CharacterWorkerOptions, createCharacterWorker, workflowsPath } from '../../worker/create-worker.js';
 import { connectExternalTemporal, externalTaskQueue, externalTemporal } from './external-temporal.js';
 import { ApiClient } from './http.js';
 import { type BucketName, type BucketPolicy, uniformBuckets } from '../../api/rate-limit/buckets.js';
@@ -85,6 +85,17 @@ export const FAST_RENDERER = new BuiltInRenderer({ latencyMs: 20, transientFailu
 
 let runtimeInstalled = false;
 
+/** A test worker's webhook settings: the test key, private targets as asked, the short retry schedule. */
+export function testWorkerWebhooks(webhooks: WebhookStackOptions = {}, publicUrl: () => string = () => ''): CharacterWorkerOptions['webhooks'] {
+  return {
+    secrets: new WebhookSecrets(TEST_WEBHOOK_SECRET_KEY),
+    rules: { allowPrivate: webhooks.workerAllowsPrivate ?? false, lookup: webhooks.lookup },
+    scheduleMs: webhooks.scheduleMs ?? TEST_RETRY_SCHEDULE_MS,
+    signer: new UrlSigner(TEST_FILE_URL_SECRET, 3600),
+    publicUrl,
+  };
+}
+
 export async function startStack(options: StackOptions = {}): Promise<TestStack> {
   if (!runtimeInstalled) {
     // Cancelled activities completing late are expected here; keep the test output to errors.
@@ -118,13 +129,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     blobs,
     backend: options.backend ?? FAST_RENDERER,
     workflowBundle: await workflowBundle(),
-    webhooks: {
-      secrets,
-      rules: { allowPrivate: webhooks.workerAllowsPrivate ?? false, lookup: webhooks.lookup },
-      scheduleMs: webhooks.scheduleMs ?? TEST_RETRY_SCHEDULE_MS,
-      signer: new UrlSigner(TEST_FILE_URL_SECRET, 3600),
-      publicUrl: () => baseUrl,
-    },
+    webhooks: testWorkerWebhooks(webhooks, () => baseUrl),
   });
   const running = worker?.run();
   const tenancy = new Tenancy({ client: env.client, taskQueue });

@@ -1,0 +1,92 @@
+import type { Readable } from 'node:stream';
+import {
+  CreateBucketCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  NoSuchKey,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import type { BlobStore, StoredBlob } from './store.js';
+import { isValidBlobKey } from './store.js';
+
+export interface S3BlobStoreOptions {
+  bucket: string;
+  region: string;
+  /** An S3-compatible server's URL; unset means AWS S3. */
+  endpoint?: string;
+  /** Unset: the SDK's default credential chain. */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  forcePathStyle: boolean;
+}
+
+/** DeleteObjects takes at most this many keys per call. */
+const DELETE_BATCH = 1000;
+
+/** Blobs as objects in one bucket of an S3-compatible store: what several hosts share. */
+export class S3BlobStore implements BlobStore {
+  private readonly s3: S3Client;
+  private readonly bucket: string;
+
+  constructor(options: S3BlobStoreOptions) {
+    this.bucket = options.bucket;
+    this.s3 = new S3Client({
+      region: options.region,
+      endpoint: options.endpoint,
+      credentials: options.credentials,
+      forcePathStyle: options.forcePathStyle,
+      // Since 3.729 the SDK adds CRC32 checksums to every request and checks them on every response;
+      // self-hosted servers differ in which they support, so only where S3 requires one.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    });
+  }
+
+  /** Creates the bucket when it is missing: for development and tests; production provisions it. */
+  async ensureBucket(): Promise<void> {
+    try {
+      await this.s3.send(new HeadBucketCommand({ Bucket: this.bucket }));
+    } catch (err) {
+      if (!(err instanceof S3ServiceException && err.$metadata.httpStatusCode === 404)) throw err;
+      await this.s3.send(new CreateBucketCommand({ Bucket: this.bucket })).catch((created: unknown) => {
+        // Another process made it meanwhile.
+        if (!(created instanceof S3ServiceException && /BucketAlready/.test(created.name))) throw created;
+      });
+    }
+  }
+
+  async put(key: string, bytes: Buffer, contentType: string): Promise<void> {
+    if (!isValidBlobKey(key)) throw new Error(`invalid blob key: ${key}`);
+    // One PUT is atomic in S3: a reader sees the old object or the new one, never half.
+    await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes, ContentType: contentType, ContentLength: bytes.length }));
+  }
+
+  async get(key: string): Promise<StoredBlob | null> {
+    if (!isValidBlobKey(key)) return null;
+    try {
+      const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      // In Node the body is the HTTP response itself: bytes stream through, never buffered whole.
+      return { contentType: object.ContentType ?? 'application/octet-stream', size: object.ContentLength ?? 0, body: object.Body as Readable };
+    } catch (err) {
+      if (err instanceof NoSuchKey || (err instanceof S3ServiceException && err.$metadata.httpStatusCode === 404)) return null;
+      throw err;
+    }
+  }
+
+  async delete(keys: readonly string[]): Promise<void> {
+    for (const key of keys) if (!isValidBlobKey(key)) throw new Error(`invalid blob key: ${key}`);
+    for (let start = 0; start < keys.length; start += DELETE_BATCH) {
+      const batch = keys.slice(start, start + DELETE_BATCH);
+      const result = await this.s3.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }));
+      // A missing key is not an error in S3 (deleting is idempotent); anything reported here is.
+      const failed = result.Errors ?? [];
+      if (failed.length > 0) throw new Error(`deleting ${failed.length} blobs failed: ${failed.map((e) => `${e.Key}: ${e.Code}`).join(', ')}`);
+    }
+  }
+
+  close(): void {
+    this.s3.destroy();
+  }
+}
