@@ -25,6 +25,6 @@ export async function imageWorkflow(input: ImageWorkflowInput) {
   return buildA.imageWorkflow(input);
 }
 
-export const { apiKeyWorkflow, idempotencyWorkflow, teamWorkflow, uploadWorkflow } = buildA;
+export const { apiKeyWorkflow, idempotencyWorkflow, teamWorkflow, uploadWorkflow, webhookDeliveryWorkflow, webhookEndpointWorkflow, webhookEventWorkflow } = buildA;
 
 declareVersioning({ ...buildA, characterWorkflow, imageWorkflow });
