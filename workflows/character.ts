@@ -36,8 +36,9 @@ export async function characterWorkflow(input: CharacterWorkflowInput): Promise<
       await entity.generations.run();
       continue;
     }
-    // Continue-as-new only between transitions: a handler still running would be dropped.
-    await condition(() => allHandlersFinished() && entity.idle);
+    // Continue-as-new only between transitions: a handler still running would be dropped. A
+    // transition that queues a generation meanwhile wins: the loop runs it first.
+    await condition(() => (allHandlersFinished() && entity.idle) || entity.state.generation !== null || entity.done);
     if (entity.state.generation || entity.done) continue;
     entity.appliedUpdates.forgetOld();
     // The next run starts with the memo, so GET finds the character between the two runs.
