@@ -19,8 +19,9 @@ import { Redis } from 'ioredis';
 import { getCharacter, update } from '../domain/messages.js';
 import { DEV_SERVER_SQLITE_PRAGMAS } from './temporal/dev-server.js';
 import { type PostgresTemporal, startPostgresTemporal } from './temporal/server.js';
-import { Tenancy } from '../api/use-cases/tenancy.js';
 import { Cluster, Managed } from './support/cluster.js';
+import { Api, benchApi, ms, pct, pool, productWrites, saturation } from './bench/harness.js';
+import { withCpu } from './bench/cpu.js';
 import { uniformRateLimitsJson } from '../api/rate-limit/buckets.js';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
@@ -41,65 +42,11 @@ const record = (measure: string, value: string | number, note?: string) => {
   say(`${measure}: ${value}${note ? ` (${note})` : ''}`);
 };
 
-function pct(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-const ms = (n: number) => `${n.toFixed(1)} ms`;
+/** The processes whose CPU a write round is charged with: the cluster's worker and API, and its Temporal server. */
+const cpuPids = (cluster: Cluster, server: number) => ({ worker: cluster.workers[0]!.child!.pid!, api: cluster.apis[0]!.child!.pid!, server });
 
-async function pool<T>(items: T[], concurrency: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      await work(items[index]!, index);
-    }
-  }));
-}
-
-class Api {
-  constructor(readonly url: string, readonly key: string) {}
-  async call(method: string, path: string, body?: unknown): Promise<any> {
-    const response = await fetch(`${this.url}${path}`, {
-      method,
-      headers: { 'X-Api-Key': this.key, ...(body ? { 'Content-Type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const json = await response.json();
-    if (response.status >= 400) throw new Error(`${method} ${path} → ${response.status} ${JSON.stringify(json)}`);
-    return json;
-  }
-  async settled(id: string, pollMs = 25): Promise<any> {
-    for (;;) {
-      const c = await this.call('GET', `/v1/characters/${id}`);
-      if (c.status !== 'synthesizing') return c;
-      await sleep(pollMs);
-    }
-  }
-  /** An image generation to its end; the time is its own (created_at → completed_at). */
-  async imageToDone(body: object, pollMs = 25): Promise<{ id: string; ms: number; completedAt: number }> {
-    const created = await this.call('POST', '/v1/images', body);
-    for (;;) {
-      const image = await this.call('GET', `/v1/images/${created.id}`);
-      if (image.status === 'succeeded') return { id: image.id, ms: Date.parse(image.completed_at) - Date.parse(image.created_at), completedAt: Date.parse(image.completed_at) };
-      if (image.status !== 'pending' && image.status !== 'processing') throw new Error(`${image.id} ended ${image.status}`);
-      await sleep(pollMs);
-    }
-  }
-  /** Create → reviewing, in ms, from the resource's own clock: created_at (API) to updated_at at settle (workflow). */
-  async createToReviewing(pollMs = 25): Promise<{ id: string; ms: number }> {
-    const created = await this.call('POST', '/v1/characters', { name: 'bench', generate: true, attributes: { hair_color: 'black' } });
-    const done = await this.settled(created.id, pollMs);
-    if (done.status !== 'reviewing') throw new Error(`${created.id} ended ${done.status}`);
-    return { id: created.id, ms: Date.parse(done.updated_at) - Date.parse(done.created_at) };
-  }
-}
-
-/** A team with all the credits a run needs, and an API client with its key. */
-async function benchApi(cluster: Cluster): Promise<{ api: Api; teamId: string }> {
-  const team = await new Tenancy({ client: cluster.client, taskQueue: 'bench' }).createTeam({ name: 'bench', credits: 100_000_000 });
-  return { api: new Api(cluster.apiUrls[0]!, team.apiKey), teamId: team.teamId };
-}
+/** The bench team on a cluster's first API. */
+const clusterApi = (cluster: Cluster) => benchApi(cluster.client, cluster.apiUrls[0]!, 'bench');
 
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -176,29 +123,6 @@ async function startCluster(runDir: string, bundle: string, options: { sqlitePra
   return cluster;
 }
 
-/**
- * Saturation throughput of one pipeline: `count` jobs submitted by `concurrency` submitters as fast
- * as they are accepted, then rate = count / (last completion − first submission). Completion times
- * are the ones each system records itself (the character's updated_at, the workflow's close time,
- * the job's finishedOn), so how a harness waits for them costs the system under test nothing.
- */
-async function saturation(count: number, concurrency: number, submit: (i: number) => Promise<() => Promise<number>>): Promise<number> {
-  const started = Date.now();
-  const finishers: (() => Promise<number>)[] = [];
-  await pool(Array.from({ length: count }), concurrency, async (_, i) => void finishers.push(await submit(i)));
-  let last = 0;
-  for (const finished of finishers) last = Math.max(last, await finished());
-  return count / ((last - started) / 1000);
-}
-
-/** Creates through the API to reviewing; the harness waits on the oldest pending one, gently. */
-function productWrites(api: Api, count: number, concurrency: number): Promise<number> {
-  return saturation(count, concurrency, async () => {
-    const created = await api.call('POST', '/v1/characters', { name: 'w', generate: true });
-    return async () => Date.parse((await api.settled(created.id, 100)).updated_at);
-  });
-}
-
 /** The bare Temporal fan-out, started by a plain client on the same server. */
 function baselineWrites(client: Client, count: number, concurrency: number): Promise<number> {
   const run = Date.now();
@@ -245,6 +169,23 @@ function startBaselineWorker(address: string, blobDir: string): Managed {
 }
 
 /**
+ * Creates at saturation with the CPU each process spent on them, from its own counters (wall time
+ * on a shared machine says little): the product's worker, API and Temporal server per character.
+ */
+async function measuredWrites(api: Api, pids: { worker: number; api: number; server: number }): Promise<{ rate: number; perCharacter: { worker: number; api: number; server: number } }> {
+  const { result: rate, cpu } = await withCpu(pids, () => productWrites(api, SIZES.writes, SIZES.writeConcurrency));
+  return { rate, perCharacter: { worker: cpu.worker / SIZES.writes, api: cpu.api / SIZES.writes, server: cpu.server / SIZES.writes } };
+}
+
+/** The CPU rows of product writes, beside creates/s; `on` names the store, '' for the dev server. */
+function recordWriteCpu(on: string, runs: { perCharacter: { worker: number; api: number; server: number } }[]): void {
+  const mean = (pick: (r: (typeof runs)[number]) => number) => runs.reduce((sum, r) => sum + pick(r), 0) / runs.length;
+  record(`write${on}: worker CPU per character`, ms(mean((r) => r.perCharacter.worker)), `utime+stime of the worker process during the creates above (workflows, activities, webhook events); goal ≤ 25 ms`);
+  record(`write${on}: Temporal server CPU per character`, ms(mean((r) => r.perCharacter.server)));
+  record(`write${on}: API CPU per character`, ms(mean((r) => r.perCharacter.api)));
+}
+
+/**
  * The read rows and one round of the write ratio on the Temporal server on PostgreSQL, the store
  * production runs, on a database created afresh. Without PostgreSQL the rows say skipped.
  */
@@ -261,15 +202,17 @@ async function postgresRows(bundle: string): Promise<void> {
     throw err;
   });
   try {
-    const { api } = await benchApi(cluster);
+    const { api } = await clusterApi(cluster);
     for (let i = 0; i < 3; i++) await api.createToReviewing();
     await readRows(' on PostgreSQL', cluster.client, api, (await api.createToReviewing()).id);
     const baselineWorker = startBaselineWorker(cluster.address, join(runDir, 'baseline-blobs'));
     await sleep(8000);
-    const product = await productWrites(api, SIZES.writes, SIZES.writeConcurrency);
+    const measured = await measuredWrites(api, cpuPids(cluster, temporal.pid));
+    const product = measured.rate;
     const baseline = await baselineWrites(cluster.client, SIZES.writes, SIZES.writeConcurrency);
     await baselineWorker.kill('SIGTERM');
     record('write on PostgreSQL: product creates→reviewing / s', product.toFixed(1), `one round, ${SIZES.writes} creates, ${SIZES.writeConcurrency} submitters`);
+    recordWriteCpu(' on PostgreSQL', [measured]);
     record('write on PostgreSQL: bare Temporal fan-out workflows / s', baseline.toFixed(1));
     record('write on PostgreSQL: product / bare Temporal', (product / baseline).toFixed(2), 'target ≥ 0.8');
   } finally {
@@ -286,7 +229,7 @@ try {
   const bundle = join(runDir, 'workflow-bundle.js');
   execSync(`${process.execPath} --import tsx scripts/build-workflows.ts ${bundle}`, { cwd: root, stdio: 'ignore' });
   cluster = await startCluster(join(runDir, 'default'), bundle);
-  const { api, teamId } = await benchApi(cluster);
+  const { api, teamId } = await clusterApi(cluster);
 
   // 1. Fan-out efficiency at a fixed latency L per pose. The time is the resource's own
   // (created_at → updated_at), so how often the client polls changes only the load it adds.
@@ -331,8 +274,10 @@ try {
   await sleep(8000);
   const productRounds: number[] = [];
   const baselineRounds: number[] = [];
+  const measuredRounds: Awaited<ReturnType<typeof measuredWrites>>[] = [];
   for (let round = 0; round < 2; round++) {
-    productRounds.push(await productWrites(api, SIZES.writes, SIZES.writeConcurrency));
+    measuredRounds.push(await measuredWrites(api, cpuPids(cluster, cluster.temporal!.child!.pid!)));
+    productRounds.push(measuredRounds.at(-1)!.rate);
     baselineRounds.push(await baselineWrites(cluster.client, SIZES.writes, SIZES.writeConcurrency));
   }
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -361,6 +306,7 @@ try {
   record('images: product / bare Temporal', (imageRate / bareImageRate).toFixed(2), 'goal ≥ 0.95');
   await Promise.all([baselineWorker.kill('SIGTERM'), bullWorker.kill('SIGTERM')]);
   record('write: product creates→reviewing / s', productRate.toFixed(1), `${roundsNote(productRounds)}; ${SIZES.writes} creates each, ${SIZES.writeConcurrency} submitters; durable state machine, exactly-once charge, idempotency, audit trail in history`);
+  recordWriteCpu('', measuredRounds);
   record('write: bare Temporal fan-out workflows / s', baselineRate.toFixed(1), `${roundsNote(baselineRounds)}; durable, no API, no ledger, no state machine`);
   record('write: BullMQ flow (parent + 4 children) / s', bullRate.toFixed(1), 'Redis job queue: at-least-once, no charge, no audit, state lost with Redis');
   record('write: product / bare Temporal', (productRate / baselineRate).toFixed(2), 'target ≥ 0.8');
@@ -369,7 +315,7 @@ try {
   // Tuning: the same two write measures on a dev server left with SQLite's own journal settings.
   const plain = await startCluster(join(runDir, 'sqlite-defaults'), bundle, { sqlitePragmas: {}, latencyMs: 0 });
   try {
-    const { api: plainApi } = await benchApi(plain);
+    const { api: plainApi } = await clusterApi(plain);
     for (let i = 0; i < 3; i++) await plainApi.createToReviewing();
     const plainProduct = await productWrites(plainApi, SIZES.writes, SIZES.writeConcurrency);
     const plainBaselineWorker = startBaselineWorker(plain.address, blobDir);

@@ -54,7 +54,15 @@ export const { refundTeam: refundRecorded } = proxyActivities<Activities>({ ...S
  * this timeout only notices a lost worker. Failed attempts come back as outcomes: the delivery
  * workflow's schedule, not Temporal's retry, decides when to try again.
  */
-export const { planWebhookEvent, deliverWebhook } = proxyActivities<Activities>({
+const WEBHOOK_CALL_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
+};
+export const { planWebhookEvent, deliverWebhook } = proxyActivities<Activities>(WEBHOOK_CALL_OPTIONS);
+
+/**
+ * Planning an event only reads (the endpoints' list, the event's presentation), so it may run again
+ * after a lost task: as a local activity it runs inside the event's first workflow task, which then
+ * completes the event at once, without an activity task and a second workflow task per event.
+ */
+export const { planWebhookEvent: planWebhookEventLocally } = proxyLocalActivities<Activities>(WEBHOOK_CALL_OPTIONS);

@@ -15,10 +15,14 @@ export class FilesystemBlobStore implements BlobStore {
 
   async put(key: string, bytes: Buffer, contentType: string): Promise<void> {
     const path = this.pathOf(key);
-    await mkdir(dirname(path), { recursive: true });
     // Write then rename: a reader never sees half a file, a retried activity just overwrites.
     const tmp = `${path}.${process.pid}.tmp`;
-    await writeFile(tmp, bytes);
+    // The folder usually exists (a character's poses share one): create it only when a write says it is missing.
+    await writeFile(tmp, bytes).catch(async (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(tmp, bytes);
+    });
     await writeFile(`${path}.type`, contentType);
     await rename(tmp, path);
   }

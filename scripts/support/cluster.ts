@@ -47,13 +47,15 @@ export class Managed {
     private readonly args: string[],
     public env: NodeJS.ProcessEnv,
     logDir: string,
+    /** Where it runs: this checkout, or another one (a before/after bench runs an older commit). */
+    private readonly cwd = root,
   ) {
     this.log = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
   }
 
   start(): void {
     killChildrenOnStop();
-    const child = spawn(this.command, this.args, { cwd: root, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(this.command, this.args, { cwd: this.cwd, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
     running.add(child);
     child.once('exit', () => running.delete(child));
     child.stdout!.pipe(this.log, { end: false });
@@ -81,6 +83,8 @@ export interface ClusterOptions {
   temporalArgs?: string[];
   /** The database file's pragmas; the project's defaults unless given ({} for SQLite's own). */
   sqlitePragmas?: Readonly<Record<string, string>>;
+  /** Node flags for the workers, e.g. `['--cpu-prof']` (Node refuses that one in NODE_OPTIONS). */
+  workerNodeArgs?: string[];
   /** A Temporal already running there (e.g. the server on PostgreSQL): no dev server is started. */
   temporalAddress?: string;
 }
@@ -107,7 +111,7 @@ export class Cluster {
 
     const common = { ...process.env, TEMPORAL_ADDRESS: this.address, DATA_DIR: runDir, TEMPORAL_TASK_QUEUE: this.options.taskQueue ?? 'chaos', LOG_LEVEL: 'info' };
     for (let i = 0; i < this.options.workers; i++) {
-      const worker = new Managed(`worker-${i}`, process.execPath, ['--import', 'tsx', 'worker/main.ts'], { ...common, ...this.options.workerEnv }, runDir);
+      const worker = new Managed(`worker-${i}`, process.execPath, [...(this.options.workerNodeArgs ?? []), '--import', 'tsx', 'worker/main.ts'], { ...common, ...this.options.workerEnv }, runDir);
       worker.start();
       this.workers.push(worker);
     }

@@ -73,6 +73,8 @@ export interface PostgresTemporal {
   /** The frontend's gRPC address, `127.0.0.1:<port>`. */
   address: string;
   namespace: string;
+  /** The server process, for its CPU counters. */
+  pid: number;
   /** The server's stdout and stderr. */
   logFile: string;
   /** Stops the server; a temporary state directory goes too, unless `keepLogs`. */
@@ -425,5 +427,5 @@ export async function startPostgresTemporal(options: PostgresTemporalOptions = {
     await stop({ keepLogs: true });
     throw err;
   }
-  return { address, namespace, logFile, stop };
+  return { address, namespace, pid: child.pid!, logFile, stop };
 }

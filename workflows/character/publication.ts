@@ -9,13 +9,15 @@ import { CharacterName, CharacterStatus } from '../../domain/search-attributes.j
 
 export class Publication {
   private published = '';
+  /** What the search attributes say now: they are upserted only when one of them changes. */
+  private indexed: Pick<Character, 'status' | 'name'> | null = null;
 
   publish(character: Character): void {
     const memo = JSON.stringify(character);
     if (memo === this.published) return;
-    const previous = this.published ? (JSON.parse(this.published) as Character) : null;
     this.published = memo;
-    if (previous?.status !== character.status || previous?.name !== character.name) {
+    if (this.indexed?.status !== character.status || this.indexed?.name !== character.name) {
+      this.indexed = { status: character.status, name: character.name };
       upsertSearchAttributes([
         { key: CharacterStatus, value: character.status },
         { key: CharacterName, value: character.name },
