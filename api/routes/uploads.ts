@@ -4,7 +4,7 @@
  */
 import { type Request, Router } from 'express';
 import { MAX_UPLOAD_BYTES, UPLOAD_TYPES } from '../../domain/uploads.js';
-import { callOf } from '../context.js';
+import { callOf, localsOf } from '../context.js';
 import { ApiError } from '../errors.js';
 import { noQuery } from '../middleware/no-query.js';
 import { parse, uploadClassifyBodySchema, uploadInitBodySchema } from '../schemas.js';
@@ -46,7 +46,7 @@ export function uploadPutRoute({ uploads, uploadSigner }: Pick<UploadRouteDeps, 
     if (Number(req.get('content-length') ?? 0) > MAX_UPLOAD_BYTES) throw tooLarge();
     // A refusal before the whole body arrived closes the connection rather than draining it.
     res.setHeader('Connection', 'close');
-    const image = await uploads.receive(ticket, await readLimited(req, MAX_UPLOAD_BYTES));
+    const image = await uploads.receive(ticket, await readLimited(req, MAX_UPLOAD_BYTES), localsOf(res).requestId);
     res.removeHeader('Connection');
     res.json({ upload_id: ticket.id, status: 'uploaded', width: image.width, height: image.height, size: image.size, sha256: image.sha256 });
   });

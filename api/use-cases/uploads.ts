@@ -96,7 +96,7 @@ export class Uploads {
    * is refused), sides checked, re-encoded without metadata (EXIF, GPS, comments, ICC) after
    * turning it upright, then stored and recorded by the ticket. A refusal stores nothing.
    */
-  async receive(ticket: UploadTicket, bytes: Buffer): Promise<UploadedImage> {
+  async receive(ticket: UploadTicket, bytes: Buffer, requestId: string): Promise<UploadedImage> {
     if (ticket.state === 'consumed' || ticket.state === 'expired') throw invalid(uploadInvalid(ticket).message);
     const format = FORMAT_OF[ticket.contentType];
     let encoded: { data: Buffer; info: OutputInfo };
@@ -125,7 +125,7 @@ export class Uploads {
     try {
       const handle = this.client.workflow.getHandle(ticket.id);
       await acceptedUpdate(this.client, () =>
-        handle.startUpdate(messages.recordUpload, { args: [{ teamId: ticket.teamId, requestId: sha256, image }], updateId: `put/${sha256}`, waitForStage: 'ACCEPTED' }),
+        handle.startUpdate(messages.recordUpload, { args: [{ teamId: ticket.teamId, requestId, image }], updateId: `put/${sha256}`, waitForStage: 'ACCEPTED' }),
       );
     } catch (err) {
       // The ticket would not take it (consumed or expired meanwhile): keep nothing.
