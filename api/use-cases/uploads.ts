@@ -125,7 +125,7 @@ export class Uploads {
     try {
       const handle = this.client.workflow.getHandle(ticket.id);
       await acceptedUpdate(this.client, () =>
-        handle.startUpdate(messages.recordUpload, { args: [{ teamId: ticket.teamId, requestId, image }], updateId: `put/${sha256}`, waitForStage: 'ACCEPTED' }),
+        handle.startUpdate(messages.recordUpload, { args: [{ teamId: ticket.teamId, requestId, image }], waitForStage: 'ACCEPTED' }),
       );
     } catch (err) {
       // The ticket would not take it (consumed or expired meanwhile): keep nothing.
