@@ -31,11 +31,13 @@ const say = (line: string) => console.log(`[chaos ${new Date().toISOString().sli
 const chaos = { workerKills: 0, apiKills: 0, temporalRestarts: 0 };
 const GRANT = 1_000_000;
 
-// Answers 5xx to some deliveries and hangs past the 10 s deadline on others: retries must cover both.
+// Answers 503 to one delivery in 7 and hangs past the 10 s deadline on one in 20: retries must cover
+// both. A fixed cycle rather than dice, so even a short run's few dozen attempts meet both faults.
 const receiver = new Receiver();
+let deliveriesSeen = 0;
 receiver.answer = () => {
-  const roll = Math.random();
-  return roll < 0.05 ? 'hang' : roll < 0.2 ? 503 : 200;
+  const n = deliveriesSeen++;
+  return n % 20 === 3 ? 'hang' : n % 7 === 1 ? 503 : 200;
 };
 // Loopback targets, and a schedule short enough for its retries to finish within the run's drain.
 const webhookEnv = { WEBHOOK_ALLOW_PRIVATE_URLS: 'true', WEBHOOK_RETRY_SCHEDULE: '0,1s,2s,3s,5s,5s,5s,5s,5s,5s' };
