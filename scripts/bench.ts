@@ -23,6 +23,7 @@ import { Cluster, Managed } from './support/cluster.js';
 import { Api, benchApi, ms, pct, pool, productWrites, saturation } from './bench/harness.js';
 import { withCpu } from './bench/cpu.js';
 import { uniformRateLimitsJson } from '../api/rate-limit/buckets.js';
+import { Receiver } from '../test/support/receiver.js';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
 const quick = values.quick;
@@ -32,8 +33,8 @@ const UNLIMITED = uniformRateLimitsJson({ sustainedPerMinute: 1e9, burst: 1e9 })
 /** The generation the image rows measure: text to image, four outputs at the smallest side. */
 const IMAGE_BENCH_BODY = { prompt: 'a lighthouse on a cliff at dusk', count: 4, width: 1024, height: 1024 };
 const SIZES = quick
-  ? { fanOut: 5, fanOutLatency: 200, overhead: 10, readSeconds: 1, readConcurrency: [1, 8, 32], writes: 12, writeConcurrency: 4, updateSeconds: 1, scale: 60, transitions: 200, cacheSizes: [50], touched: 40 }
-  : { fanOut: 24, fanOutLatency: 1000, overhead: 100, readSeconds: 5, readConcurrency: [1, 8, 32], writes: 200, writeConcurrency: 16, updateSeconds: 5, scale: 10_000, transitions: 5_000, cacheSizes: [100, 1000, 5000], touched: 5000 };
+  ? { webhookLatency: 5, webhookSaturation: 20, fanOut: 5, fanOutLatency: 200, overhead: 10, readSeconds: 1, readConcurrency: [1, 8, 32], writes: 12, writeConcurrency: 4, updateSeconds: 1, scale: 60, transitions: 200, cacheSizes: [50], touched: 40 }
+  : { webhookLatency: 50, webhookSaturation: 500, fanOut: 24, fanOutLatency: 1000, overhead: 100, readSeconds: 5, readConcurrency: [1, 8, 32], writes: 200, writeConcurrency: 16, updateSeconds: 5, scale: 10_000, transitions: 5_000, cacheSizes: [100, 1000, 5000], touched: 5000 };
 
 type Row = { measure: string; value: string; note?: string };
 const rows: Row[] = [];
@@ -107,6 +108,47 @@ async function readRows(on: string, client: Client, api: Api, probe: string): Pr
   }
 }
 
+/** The webhook rows deliver to a receiver on loopback, which only a development deployment may target. */
+const WEBHOOK_ENV = { WEBHOOK_ALLOW_PRIVATE_URLS: 'true' };
+
+/**
+ * Webhooks on loopback, at L = 0: the time from a state change to its receipt (an image's
+ * completed_at, as the workflow recorded it, to the moment the receiver read the delivery), one
+ * generation at a time; then deliveries per second at saturation, from synthetic test events
+ * (each one event workflow and one delivery workflow, the whole delivery path without a render).
+ */
+async function webhookRows(api: Api): Promise<void> {
+  const receiver = new Receiver();
+  await receiver.start();
+  const endpoint = await api.call('POST', '/v1/webhook_endpoints', { url: receiver.url, events: ['image.completed'] });
+  try {
+    const latencies: number[] = [];
+    for (let i = 0; i < SIZES.webhookLatency; i++) {
+      const done = await api.imageToDone(IMAGE_BENCH_BODY, 100);
+      const delivery = await receiver.waitFor((e) => e.type === 'image.completed' && e.data.object.id === done.id);
+      latencies.push(receiver.received.find((r) => r.body === delivery.body)!.at - done.completedAt);
+    }
+    record('webhooks: image completed_at → receipt p50', ms(pct(latencies, 50)), `${SIZES.webhookLatency} generations one at a time, receiver on loopback answering 200`);
+    record('webhooks: image completed_at → receipt p99', ms(pct(latencies, 99)));
+    const sent = performance.now();
+    const firstAt = Date.now();
+    const ids = new Set<string>();
+    await pool(Array.from({ length: SIZES.webhookSaturation }), SIZES.writeConcurrency, async () => {
+      ids.add((await api.call('POST', `/v1/webhook_endpoints/${endpoint.id}/test`, { event_type: 'image.completed' })).id);
+    });
+    const deadline = Date.now() + 120_000;
+    const arrived = () => receiver.received.filter((r) => ids.has(r.headers['webhook-id']!));
+    while (new Set(arrived().map((r) => r.headers['webhook-id'])).size < ids.size && Date.now() < deadline) await sleep(50);
+    const delivered = new Set(arrived().map((r) => r.headers['webhook-id'])).size;
+    const lastAt = Math.max(...arrived().map((r) => r.at));
+    record('webhooks: deliveries / s at saturation', (delivered / ((lastAt - firstAt) / 1000)).toFixed(1), `${delivered} of ${ids.size} test events delivered, ${SIZES.writeConcurrency} senders, first send → last receipt; each send is an Update of the one endpoint's workflow (sent in ${((performance.now() - sent) / 1000).toFixed(1)} s)`);
+  } finally {
+    // Later rows create thousands of resources: no endpoint should be delivering behind them.
+    await api.call('DELETE', `/v1/webhook_endpoints/${endpoint.id}`);
+    await receiver.stop();
+  }
+}
+
 async function startCluster(runDir: string, bundle: string, options: { sqlitePragmas?: Record<string, string>; latencyMs?: number; temporalAddress?: string } = {}): Promise<Cluster> {
   mkdirSync(runDir, { recursive: true });
   const cluster = new Cluster({
@@ -116,8 +158,8 @@ async function startCluster(runDir: string, bundle: string, options: { sqlitePra
     taskQueue: 'bench',
     sqlitePragmas: options.sqlitePragmas,
     temporalAddress: options.temporalAddress,
-    workerEnv: { RENDERER_LATENCY_MS: String(options.latencyMs ?? SIZES.fanOutLatency), RENDERER_SIZE: '96', WORKER_METRICS_ADDRESS: '', LOG_LEVEL: 'warn', WORKFLOW_BUNDLE: bundle },
-    apiEnv: { RATE_LIMITS: UNLIMITED, LOG_LEVEL: 'warn' },
+    workerEnv: { RENDERER_LATENCY_MS: String(options.latencyMs ?? SIZES.fanOutLatency), RENDERER_SIZE: '96', WORKER_METRICS_ADDRESS: '', LOG_LEVEL: 'warn', WORKFLOW_BUNDLE: bundle, ...WEBHOOK_ENV },
+    apiEnv: { RATE_LIMITS: UNLIMITED, LOG_LEVEL: 'warn', ...WEBHOOK_ENV },
   });
   await cluster.start();
   return cluster;
@@ -304,6 +346,7 @@ try {
   record('images: generations (count 4) / s at saturation', imageRate.toFixed(1), `${SIZES.writes} generations, ${SIZES.writeConcurrency} submitters, 1024×1024, L = 0; paid, pinned, refunds, audit trail in history`);
   record('images: bare Temporal fan-out (4 renders) / s', bareImageRate.toFixed(1), 'the same renders and blob writes, no API, no ledger');
   record('images: product / bare Temporal', (imageRate / bareImageRate).toFixed(2), 'goal ≥ 0.95');
+  await webhookRows(api);
   await Promise.all([baselineWorker.kill('SIGTERM'), bullWorker.kill('SIGTERM')]);
   record('write: product creates→reviewing / s', productRate.toFixed(1), `${roundsNote(productRounds)}; ${SIZES.writes} creates each, ${SIZES.writeConcurrency} submitters; durable state machine, exactly-once charge, idempotency, audit trail in history`);
   recordWriteCpu('', measuredRounds);

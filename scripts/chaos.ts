@@ -2,8 +2,9 @@
  * `npm run chaos -- [--minutes N] [--label NAME]`: the real stack as separate processes (Temporal
  * dev server, two workers, two API processes) under steady load from virtual clients, while
  * workers are SIGKILLed, API processes die mid-request, the Temporal server restarts on the same
- * database file, and the inference backend fails, hangs and refuses. Then every character and
- * every image generation and every ledger is audited. Loopback only; bounded in time. Exit 1 if anything was lost, stuck or
+ * database file, and the inference backend fails, hangs and refuses. Each team has a webhook
+ * endpoint on a loopback receiver that fails and hangs part of the time. Then every character,
+ * every image generation, every ledger and every webhook event is audited. Loopback only; bounded in time. Exit 1 if anything was lost, stuck or
  * charged wrongly.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,8 @@ import { type AuditResult, type TeamUnderTest, audit } from './chaos/audit.js';
 import { Cluster } from './support/cluster.js';
 import { type LoadStats, VirtualClient, newStats } from './chaos/load.js';
 import { uniformRateLimitsJson } from '../api/rate-limit/buckets.js';
+import { Receiver } from '../test/support/receiver.js';
+import { ExpectedEvents, type WebhookAuditResult, auditWebhooks } from './chaos/audit-webhooks.js';
 
 const { values } = parseArgs({ options: { minutes: { type: 'string', default: '2' }, label: { type: 'string', default: 'latest' }, teams: { type: 'string', default: '3' } } });
 const minutes = Number(values.minutes);
@@ -27,6 +30,18 @@ const say = (line: string) => console.log(`[chaos ${new Date().toISOString().sli
 
 const chaos = { workerKills: 0, apiKills: 0, temporalRestarts: 0 };
 const GRANT = 1_000_000;
+
+// Answers 503 to one delivery in 7 and hangs past the 10 s deadline on one in 20: retries must cover
+// both. A fixed cycle rather than dice, so even a short run's few dozen attempts meet both faults.
+const receiver = new Receiver();
+let deliveriesSeen = 0;
+receiver.answer = () => {
+  const n = deliveriesSeen++;
+  return n % 20 === 3 ? 'hang' : n % 7 === 1 ? 503 : 200;
+};
+// Loopback targets, and a schedule short enough for its retries to finish within the run's drain.
+const webhookEnv = { WEBHOOK_ALLOW_PRIVATE_URLS: 'true', WEBHOOK_RETRY_SCHEDULE: '0,1s,2s,3s,5s,5s,5s,5s,5s,5s' };
+const WEBHOOK_DRAIN_MS = 150_000;
 
 const cluster = new Cluster({
   runDir,
@@ -40,8 +55,9 @@ const cluster = new Cluster({
     GENERATION_TIMEOUT_MS: '2000',
     RENDERER_SIZE: '96',
     WORKER_METRICS_ADDRESS: '',
+    ...webhookEnv,
   },
-  apiEnv: { RATE_LIMITS: uniformRateLimitsJson({ sustainedPerMinute: 1e6, burst: 1e6 }) },
+  apiEnv: { RATE_LIMITS: uniformRateLimitsJson({ sustainedPerMinute: 1e6, burst: 1e6 }), ...webhookEnv },
 });
 
 async function injectFaults(running: () => boolean, startedAt: number, durationMs: number): Promise<void> {
@@ -83,7 +99,19 @@ async function countInjectedFaults(): Promise<Record<string, number>> {
   return counts;
 }
 
-function report(stats: LoadStats, faults: Record<string, number>, result: AuditResult, seconds: number) {
+/** A webhook endpoint for every event type, on the receiver; its secret (shown once) for the audit. */
+async function registerEndpoint(apiUrl: string, teamId: string, apiKey: string): Promise<string> {
+  const response = await fetch(`${apiUrl}/v1/webhook_endpoints`, {
+    method: 'POST',
+    headers: { 'X-Api-Key': apiKey, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ url: `${receiver.url}?team=${teamId}`, events: ['*'] }),
+  });
+  const body = (await response.json()) as { secret?: string };
+  if (response.status !== 201 || !body.secret) throw new Error(`registering a webhook endpoint: ${response.status} ${JSON.stringify(body)}`);
+  return body.secret;
+}
+
+function report(stats: LoadStats, faults: Record<string, number>, result: AuditResult, hooks: WebhookAuditResult, seconds: number) {
   const operations = Object.values(stats.operations).reduce((a, b) => a + b, 0);
   const rows: [string, string | number][] = [
     ['duration (s)', seconds],
@@ -117,6 +145,15 @@ function report(stats: LoadStats, faults: Record<string, number>, result: AuditR
     ['generations not finished', result.images.notFinished],
     ['image outputs unreadable', result.images.outputsUnreadable],
     ['generations charged ≠ delivered × price', result.images.chargedWrongly],
+    ['webhook state changes audited', hooks.stateChanges],
+    ['webhook events recorded', hooks.eventsRecorded],
+    ['webhook events delivered (2xx, valid signature)', hooks.eventsDelivered],
+    ['webhook events lost', hooks.lost],
+    ['webhook bad signatures', hooks.badSignatures],
+    ['webhook attempts received', hooks.attempts],
+    ['  answered 5xx', hooks.attemptsFailed],
+    ['  hung past the deadline', hooks.attemptsHung],
+    ['webhook drain after the audit (s)', hooks.drainSeconds],
     ['double-charged (credits)', result.doubleCharged],
     ['under-charged (credits)', result.underCharged],
     ['unexpected answers', stats.unexpected.length],
@@ -128,12 +165,15 @@ const durationMs = minutes * 60_000;
 let ok = false;
 try {
   say(`starting the stack in ${runDir}`);
+  await receiver.start();
   await cluster.start();
   const tenancy = new Tenancy({ client: cluster.client, taskQueue: 'chaos' });
   const stats = newStats();
   const teams: TeamUnderTest[] = [];
+  const secrets = new Map<string, string>();
   for (let i = 0; i < Number(values.teams); i++) {
     const { teamId, apiKey } = await tenancy.createTeam({ name: `chaos ${i}`, credits: GRANT });
+    secrets.set(teamId, await registerEndpoint(cluster.apiUrls[0]!, teamId, apiKey));
     const clients = [0, 1].map(() => new VirtualClient(teamId, apiKey, cluster.apiUrls, stats));
     teams.push({ teamId, apiKey, granted: GRANT, clients });
   }
@@ -144,11 +184,13 @@ try {
   await Promise.all([injectFaults(running, startedAt, durationMs), ...teams.flatMap((t) => t.clients.map((c) => c.run(running, drainDeadline)))]);
   say('load stopped; every process back up; auditing');
   await Promise.all(cluster.apiUrls.map((url) => cluster.waitReady(url)));
-  const result = await audit(cluster.client, tenancy, cluster.apiUrls[0]!, teams);
+  const expected = new ExpectedEvents();
+  const result = await audit(cluster.client, tenancy, cluster.apiUrls[0]!, teams, expected);
+  const hooks = await auditWebhooks(cluster.client, receiver, secrets, expected, (f) => result.findings.length < 100 && result.findings.push(f), WEBHOOK_DRAIN_MS);
   const seconds = Math.round((Date.now() - startedAt) / 1000);
-  const rows = report(stats, await countInjectedFaults(), result, seconds);
+  const rows = report(stats, await countInjectedFaults(), result, hooks, seconds);
   const { lost, notFinished, outputsUnreadable, chargedWrongly } = result.images;
-  const wrong = [result.lost, result.stuck, result.refsMissingOrDuplicated, result.imagesUnreadable, result.failedWithoutMessage, result.doubleCharged, result.underCharged, lost, notFinished, outputsUnreadable, chargedWrongly];
+  const wrong = [result.lost, result.stuck, result.refsMissingOrDuplicated, result.imagesUnreadable, result.failedWithoutMessage, result.doubleCharged, result.underCharged, lost, notFinished, outputsUnreadable, chargedWrongly, hooks.lost, hooks.badSignatures];
   ok = wrong.every((n) => n === 0) && stats.unexpected.length === 0;
 
   const width = Math.max(...rows.map(([k]) => k.length));
@@ -168,5 +210,6 @@ try {
   console.error(err);
 } finally {
   await cluster.stop();
+  await receiver.stop();
   process.exit(ok ? 0 : 1);
 }

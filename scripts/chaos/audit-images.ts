@@ -9,6 +9,8 @@ import { type ImageGeneration, creditsPerOutput, isTerminal } from '../../domain
 import { memoOf } from '../../api/use-cases/workflow-calls.js';
 import type { KnownImage } from './load.js';
 import { getJson, readablePng } from './http-checks.js';
+import type { ExpectedEvents } from './audit-webhooks.js';
+import { imageEventFor } from '../../domain/webhooks.js';
 
 export interface ImageAuditResult {
   generations: number;
@@ -29,7 +31,7 @@ export function newImageAudit(): ImageAuditResult {
 }
 
 /** The acknowledged generations of one team, through the API as their clients would read them. */
-export async function auditAcknowledged(apiUrl: string, apiKey: string, images: [string, KnownImage][], result: ImageAuditResult, note: (f: string) => void, deadline: number): Promise<void> {
+export async function auditAcknowledged(apiUrl: string, apiKey: string, images: [string, KnownImage][], result: ImageAuditResult, note: (f: string) => void, deadline: number, expected: ExpectedEvents): Promise<void> {
   for (const [id, known] of images) {
     result.generations++;
     if (known.withCharacter) result.withCharacter++;
@@ -51,6 +53,7 @@ export async function auditAcknowledged(apiUrl: string, apiKey: string, images: 
       continue;
     }
     result[status]++;
+    expected.expect(imageEventFor('processing', status)!, id);
     for (const url of answer.body.output_urls as string[]) {
       if (await readablePng(url)) result.outputsDelivered++;
       else {

@@ -11,6 +11,9 @@ import type { Tenancy } from '../../api/use-cases/tenancy.js';
 import type { VirtualClient } from './load.js';
 import { type ImageAuditResult, auditAcknowledged, imageCharges, newImageAudit } from './audit-images.js';
 import { getJson, readablePng } from './http-checks.js';
+import { type ExpectedEvents, LANDED } from './audit-webhooks.js';
+
+const SYNTHESIS_STARTS = new Set(['character.created', 'character.ref_regenerated', 'character.resynthesized']);
 
 export interface TeamUnderTest {
   teamId: string;
@@ -33,7 +36,7 @@ export interface AuditResult {
   findings: string[];
 }
 
-export async function audit(client: Client, tenancy: Tenancy, apiUrl: string, teams: TeamUnderTest[], settleMs = 120_000): Promise<AuditResult> {
+export async function audit(client: Client, tenancy: Tenancy, apiUrl: string, teams: TeamUnderTest[], expected: ExpectedEvents, settleMs = 120_000): Promise<AuditResult> {
   const result: AuditResult = {
     characters: 0,
     lost: 0,
@@ -60,6 +63,7 @@ export async function audit(client: Client, tenancy: Tenancy, apiUrl: string, te
       }
       if (known.deletedByMe) {
         if (answer.status !== 404) note(`${id}: deleted by its client but answers ${answer.status}`);
+        else expected.expect('character.deleted', id);
         continue;
       }
       if (answer.status !== 200) {
@@ -77,12 +81,18 @@ export async function audit(client: Client, tenancy: Tenancy, apiUrl: string, te
       // (A pose that failed may stay missing: regenerating another pose from failed lands in reviewing, per the contract.)
       const poses: string[] = character.refs.map((r: any) => r.pose);
       const delivered = new Set<string>();
+      // Each synthesis started (every one of this load generates) lands once: one webhook event each.
+      let syntheses = 0;
       for (let cursor = '', more = true; more; ) {
         const page = await getJson(`${apiUrl}/v1/characters/${id}/events?limit=100${cursor ? `&starting_after=${cursor}` : ''}`, team.apiKey);
-        for (const event of page.body.data ?? []) if (event.type === 'character.pose_generated') delivered.add(event.data.pose);
+        for (const event of page.body.data ?? []) {
+          if (event.type === 'character.pose_generated') delivered.add(event.data.pose);
+          if (SYNTHESIS_STARTS.has(event.type)) syntheses++;
+        }
         more = page.body.has_more;
         cursor = page.body.next_cursor;
       }
+      expected.expect(LANDED, id, syntheses);
       const duplicated = poses.length !== new Set(poses).size;
       const missing = [...delivered].filter((p) => !poses.includes(p));
       if (duplicated || missing.length) {
@@ -112,7 +122,7 @@ export async function audit(client: Client, tenancy: Tenancy, apiUrl: string, te
     }
     const images = team.clients.flatMap((c) => [...c.images]);
     const deadline = Date.now() + settleMs;
-    await auditAcknowledged(apiUrl, team.apiKey, images, result.images, note, deadline);
+    await auditAcknowledged(apiUrl, team.apiKey, images, result.images, note, deadline, expected);
     const imageCredits = await imageCharges(client, team.teamId, new Set(images.map(([id]) => id)), result.images, note, deadline);
     const owed = delivered + imageCredits;
     const charged = team.granted - (await tenancy.team(team.teamId)).credits;

@@ -8,7 +8,7 @@ test('the benchmark harness runs end to end and reports every measure', () => {
   const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench.ts', '--quick'], { encoding: 'utf8', timeout: 10 * 60_000 });
   assert.equal(run.status, 0, `${run.stdout.slice(-3000)}\n${run.stderr.slice(-3000)}`);
   const { rows } = JSON.parse(readFileSync('results/bench-quick.json', 'utf8')) as { rows: { measure: string; value: string }[] };
-  for (const measure of ['fan-out', 'overhead', 'read c=1', 'write: product', 'write: bare Temporal', 'write: BullMQ', 'updates', 'scale', 'memory', 'history events', 'long life', 'tuning']) {
+  for (const measure of ['fan-out', 'overhead', 'read c=1', 'write: product', 'write: bare Temporal', 'write: BullMQ', 'webhooks', 'updates', 'scale', 'memory', 'history events', 'long life', 'tuning']) {
     assert.ok(rows.some((r) => r.measure.startsWith(measure) && r.value !== 'NaN'), `a ${measure} measure was reported`);
   }
 });

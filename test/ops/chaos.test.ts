@@ -1,10 +1,10 @@
-/** A short chaos run (scripts/chaos.ts) as part of CI: kills, restarts and faults lose and double-charge nothing. */
+/** A short chaos run (scripts/chaos.ts) as part of CI: kills, restarts and faults lose and double-charge nothing, and lose no webhook event. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
-test('one minute of kills, restarts and inference faults: characters and image generations: nothing lost, stuck or charged wrongly', () => {
+test('one minute of kills, restarts and inference faults: characters, image generations and webhooks: nothing lost, stuck or charged wrongly', () => {
   const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/chaos.ts', '--minutes', '1', '--label', 'ci'], { encoding: 'utf8', timeout: 8 * 60_000 });
   console.log(run.stdout.split('\n').slice(-40).join('\n'));
   assert.equal(run.status, 0, run.stderr.slice(-2000));
@@ -16,8 +16,14 @@ test('one minute of kills, restarts and inference faults: characters and image g
   assert.ok(result.table.operations >= 100);
   assert.ok(result.table['image generations audited (201)'] >= 10);
   assert.ok(result.table['  with a character'] >= 1);
+  // The flaky receiver really failed and hung, and events were really made and delivered despite it.
+  assert.ok(result.table['webhook state changes audited'] >= 10);
+  assert.ok(result.table['webhook events recorded'] >= result.table['webhook state changes audited']);
+  assert.equal(result.table['webhook events delivered (2xx, valid signature)'], result.table['webhook events recorded']);
+  assert.ok(result.table['  answered 5xx'] >= 1);
+  assert.ok(result.table['  hung past the deadline'] >= 1);
   const imageMeasures = ['generations lost', 'generations not finished', 'image outputs unreadable', 'generations charged ≠ delivered × price'];
-  for (const measure of ['lost', 'stuck in synthesizing', 'double-charged (credits)', 'under-charged (credits)', 'refs missing or duplicated', ...imageMeasures]) {
+  for (const measure of ['lost', 'stuck in synthesizing', 'double-charged (credits)', 'under-charged (credits)', 'refs missing or duplicated', 'webhook events lost', 'webhook bad signatures', ...imageMeasures]) {
     assert.equal(result.table[measure], 0, measure);
   }
 });

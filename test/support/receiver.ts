@@ -6,12 +6,22 @@ export interface ReceivedDelivery {
   headers: Record<string, string>;
   body: string;
   at: number;
+  /** Path and query: one receiver can serve several endpoints (the chaos run's teams). */
+  path: string;
+  /** What it answered; null when it hung past the sender's deadline. */
+  status: number | null;
 }
+
+/** A status to answer, or `hang`: hold the request open for `hangMs` (longer than the sender waits). */
+export type Answer = number | 'hang';
 
 export class Receiver {
   readonly received: ReceivedDelivery[] = [];
   /** The status the next deliveries get. */
   status = 200;
+  /** Decides each answer when set (the chaos run's flaky receiver); otherwise `status`. */
+  answer: (() => Answer) | null = null;
+  hangMs = 12_000;
   private server: Server | null = null;
   private port = 0;
 
@@ -25,8 +35,10 @@ export class Receiver {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
-        this.received.push({ headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
-        res.writeHead(this.status).end('ok');
+        const answer = this.answer?.() ?? this.status;
+        this.received.push({ headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now(), path: req.url ?? '', status: answer === 'hang' ? null : answer });
+        if (answer === 'hang') setTimeout(() => res.writeHead(200).end('late'), this.hangMs).unref();
+        else res.writeHead(answer).end('ok');
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
