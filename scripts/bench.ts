@@ -144,7 +144,17 @@ async function webhookRows(api: Api): Promise<void> {
     record('webhooks: deliveries / s at saturation', (delivered / ((lastAt - firstAt) / 1000)).toFixed(1), `${delivered} of ${ids.size} test events delivered, ${SIZES.writeConcurrency} senders, first send → last receipt; each send is an Update of the one endpoint's workflow (sent in ${((performance.now() - sent) / 1000).toFixed(1)} s)`);
   } finally {
     // Later rows create thousands of resources: no endpoint should be delivering behind them.
-    await api.call('DELETE', `/v1/webhook_endpoints/${endpoint.id}`);
+    // The endpoint may still be busy recording the burst's attempts: a 503 is retried (the call is idempotent).
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await api.call('DELETE', `/v1/webhook_endpoints/${endpoint.id}`, undefined, { 'Idempotency-Key': `bench-cleanup-${endpoint.id}` });
+        break;
+      } catch (err) {
+        if (attempt >= 6 || !/→ 503/.test((err as Error).message)) throw err;
+        say(`webhook endpoint cleanup answered 503 (attempt ${attempt}); retrying`);
+        await sleep(2000);
+      }
+    }
     await receiver.stop();
   }
 }

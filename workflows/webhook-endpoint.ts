@@ -4,12 +4,14 @@
  * per task and continues-as-new when Temporal suggests it: a busy endpoint's deliveries report
  * thousands of attempts an hour.
  */
-import { allHandlersFinished, condition, makeContinueAsNewFunc, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, makeContinueAsNewFunc, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import * as messages from '../domain/messages.js';
 import type { WebhookEndpoint } from '../domain/webhooks.js';
 import { EndpointEntity, type EndpointWorkflowInput } from './webhook-endpoint/entity.js';
 
 export type { EndpointWorkflowInput } from './webhook-endpoint/entity.js';
+
+const DELETED_GRACE = '1 minute';
 
 export async function webhookEndpointWorkflow(input: EndpointWorkflowInput): Promise<WebhookEndpoint> {
   const entity = new EndpointEntity(input);
@@ -34,6 +36,10 @@ export async function webhookEndpointWorkflow(input: EndpointWorkflowInput): Pro
     await makeContinueAsNewFunc<typeof webhookEndpointWorkflow>({ memo: { endpoint: entity.endpoint, deliveries: entity.state.deliveries } })({ state: entity.state });
   }
   entity.publish();
+  // Deleted: stay open a while, so the workflow never completes in the task that answers the delete
+  // Update (delivery reports arriving meanwhile would make the server refuse that completion and
+  // abort the Update), and late reports of in-flight deliveries still land.
+  await sleep(DELETED_GRACE);
   await condition(() => allHandlersFinished() && entity.events.settled);
   return entity.endpoint;
 }

@@ -22,10 +22,10 @@ export async function pool<T>(items: T[], concurrency: number, work: (item: T, i
 
 export class Api {
   constructor(readonly url: string, readonly key: string) {}
-  async call(method: string, path: string, body?: unknown): Promise<any> {
+  async call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<any> {
     const response = await fetch(`${this.url}${path}`, {
       method,
-      headers: { 'X-Api-Key': this.key, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+      headers: { 'X-Api-Key': this.key, ...(body ? { 'Content-Type': 'application/json' } : {}), ...headers },
       body: body ? JSON.stringify(body) : undefined,
     });
     const json = await response.json();
