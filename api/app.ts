@@ -20,6 +20,7 @@ import { consoleRoutes } from './routes/console.js';
 import { fileRoutes } from './routes/files.js';
 import { healthRoutes, isProbe } from './routes/health.js';
 import { UrlSigner } from './signing.js';
+import { type FileLinks, apiFileLinks } from './file-links.js';
 import { IdempotencyKeys } from './use-cases/idempotency-keys.js';
 import { type IdempotentOptions, idempotent } from './middleware/idempotent.js';
 import { imageRoutes } from './routes/images.js';
@@ -44,6 +45,8 @@ export interface AppDeps {
   taskQueue: string;
   fileUrlSecret: string;
   fileUrlTtlSeconds: number;
+  /** File URLs in responses; this API's own signed ones by default (see file-links.ts). */
+  fileLinks?: FileLinks;
   /** Absolute base of file URLs; without it, the request's own host is used. */
   publicUrl?: string;
   log: Logger;
@@ -92,7 +95,7 @@ export function createApp(deps: AppDeps): ApiApp {
   app.use('/v1', auth);
   const keys = new IdempotencyKeys(deps.client, deps.taskQueue);
   const routeDeps = {
-    signer,
+    links: deps.fileLinks ?? apiFileLinks(signer),
     baseUrl,
     limit: rateLimiter(deps.bucketStore, deps.buckets, deps.log),
     idempotent: (options?: IdempotentOptions) => idempotent(keys, deps.log, options),

@@ -1,9 +1,9 @@
 /** The image resource as the contract shows it: snake_case, signed output URLs, cost net of refunds. */
 import type { ImageGeneration, ImageStatus } from '../domain/images.js';
 import { isTerminal } from '../domain/images.js';
-import type { UrlSigner } from './signing.js';
+import type { FileLinks } from './file-links.js';
 
-export function presentImage(image: ImageGeneration, signer: UrlSigner, baseUrl: string) {
+export async function presentImage(image: ImageGeneration, links: FileLinks, baseUrl: string) {
   const finishedAt = image.completedAt ? Date.parse(image.completedAt) : null;
   return {
     id: image.id,
@@ -23,7 +23,7 @@ export function presentImage(image: ImageGeneration, signer: UrlSigner, baseUrl:
     steps: image.steps,
     guidance_scale: image.guidanceScale,
     // Once it is over: every delivered output, in output order (all of them when it succeeded).
-    output_urls: isTerminal(image.status) ? image.outputs.flatMap((o) => (o ? [`${baseUrl}${signer.sign(o.key)}`] : [])) : [],
+    output_urls: isTerminal(image.status) ? await Promise.all(image.outputs.flatMap((o) => (o ? [links.link(o.key, baseUrl)] : []))) : [],
     cost: { amount: image.charged - image.refunded, currency: 'credit' as const },
     error_message: image.errorMessage,
     duration_ms: finishedAt === null ? null : Math.max(0, finishedAt - Date.parse(image.startedAt ?? image.createdAt)),

@@ -2,7 +2,7 @@
 import type { DeliveryAttempt, EventSubject, WebhookEndpoint, WebhookEvent } from '../domain/webhooks.js';
 import { presentCharacter } from './present.js';
 import { presentImage } from './present-image.js';
-import type { UrlSigner } from './signing.js';
+import type { FileLinks } from './file-links.js';
 
 export function presentWebhookEndpoint(endpoint: WebhookEndpoint) {
   return {
@@ -33,12 +33,12 @@ export function presentDelivery(attempt: DeliveryAttempt) {
 }
 
 /** `data.object`: the resource as GET returned it when the event happened. */
-function presentSubject(subject: EventSubject, signer: UrlSigner, baseUrl: string): unknown {
+async function presentSubject(subject: EventSubject, links: FileLinks, baseUrl: string): Promise<unknown> {
   switch (subject.kind) {
     case 'character':
-      return presentCharacter(subject.character, signer, baseUrl);
+      return presentCharacter(subject.character, links, baseUrl);
     case 'image':
-      return presentImage(subject.image, signer, baseUrl);
+      return presentImage(subject.image, links, baseUrl);
     case 'balance':
       return { object: 'balance', credits: subject.credits };
     case 'webhook_endpoint':
@@ -47,7 +47,7 @@ function presentSubject(subject: EventSubject, signer: UrlSigner, baseUrl: strin
 }
 
 /** The envelope every receiver gets, serialized once: the signed bytes are these bytes on every attempt. */
-export function presentEvent(event: WebhookEvent, signer: UrlSigner, baseUrl: string): string {
+export async function presentEvent(event: WebhookEvent, links: FileLinks, baseUrl: string): Promise<string> {
   return JSON.stringify({
     id: event.id,
     object: 'event',
@@ -55,6 +55,6 @@ export function presentEvent(event: WebhookEvent, signer: UrlSigner, baseUrl: st
     created_at: event.createdAt,
     aurous_version: event.aurousVersion,
     ...(event.synthetic ? { synthetic: true } : {}),
-    data: { object: presentSubject(event.subject, signer, baseUrl) },
+    data: { object: await presentSubject(event.subject, links, baseUrl) },
   });
 }

@@ -1,6 +1,6 @@
 /** The character resource as the contract shows it (the `Character` schema of /openapi.json): snake_case, signed ref URLs. */
 import type { Character, Status } from '../domain/character.js';
-import type { UrlSigner } from './signing.js';
+import type { FileLinks } from './file-links.js';
 
 export interface CharacterResource {
   id: string;
@@ -16,13 +16,13 @@ export interface CharacterResource {
   aurous_version: string;
 }
 
-export function presentCharacter(character: Character, signer: UrlSigner, baseUrl: string): CharacterResource {
+export async function presentCharacter(character: Character, links: FileLinks, baseUrl: string): Promise<CharacterResource> {
   return {
     id: character.id,
     object: 'character',
     name: character.name,
     status: character.status as Status,
-    refs: character.refs.map((ref) => ({ pose: ref.pose, url: `${baseUrl}${signer.sign(ref.key)}` })),
+    refs: await Promise.all(character.refs.map(async (ref) => ({ pose: ref.pose, url: await links.link(ref.key, baseUrl) }))),
     created_at: character.createdAt,
     updated_at: character.updatedAt,
     client_reference_id: character.clientReferenceId,

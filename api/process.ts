@@ -6,6 +6,7 @@ import { loadConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
 import { Tenancy } from './use-cases/tenancy.js';
 import { createApp } from './app.js';
+import { fileLinksFromConfig } from './file-links.js';
 import { ApiMetrics, serveMetrics } from './metrics.js';
 import { bucketsWith } from './rate-limit/buckets.js';
 import { type BucketStore, MemoryBucketStore, RedisBucketStore } from './rate-limit/token-bucket.js';
@@ -26,11 +27,13 @@ export async function startApiProcess(options: ApiProcessOptions = {}): Promise<
   const bucketStore: BucketStore =
     config.RATE_LIMIT_STORE === 'redis' ? new RedisBucketStore(new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1 })) : new MemoryBucketStore();
   const metrics = new ApiMetrics();
+  const blobs = blobStoreFromConfig(config);
   const app = createApp({
     client,
     connection,
     tenancy: new Tenancy({ client, taskQueue: config.TEMPORAL_TASK_QUEUE }),
-    blobs: blobStoreFromConfig(config),
+    blobs,
+    fileLinks: fileLinksFromConfig(config, blobs),
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     fileUrlSecret: config.fileUrlSecret,

@@ -7,6 +7,9 @@ import { DEFAULT_RENDERER_OPTIONS } from '../activities/inference/renderer.js';
 import { DEFAULT_RETRY_SCHEDULE, parseRetrySchedule } from '../domain/webhooks.js';
 
 const rate = z.coerce.number().min(0).max(1);
+/** The longest an S3 presigned URL (SigV4) may live. */
+const S3_PRESIGN_MAX_SECONDS = 7 * 24 * 3600;
+
 const port = z.coerce.number().int().min(0).max(65535);
 
 const schema = z.object({
@@ -23,6 +26,10 @@ const schema = z.object({
   S3_SECRET_ACCESS_KEY: z.string().optional(),
   /** bucket in the path (most self-hosted servers) instead of in the host name (AWS's default). */
   S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** File URLs in responses and webhooks are the store's presigned GET URLs instead of the API's own. */
+  S3_PRESIGNED_URLS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** The store's address as clients reach it, for presigned URLs; S3_ENDPOINT by default. */
+  S3_PUBLIC_ENDPOINT: z.url().optional(),
   TEMPORAL_ADDRESS: z.string().optional(),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('characters'),
@@ -106,6 +113,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   if (e.INFERENCE_BACKEND === 'openai' && !e.OPENAI_API_KEY) throw new Error('Invalid configuration:\n  OPENAI_API_KEY: required when INFERENCE_BACKEND=openai');
   if (Boolean(e.S3_ACCESS_KEY_ID) !== Boolean(e.S3_SECRET_ACCESS_KEY)) throw new Error('Invalid configuration:\n  S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY: set both or neither');
+  if (e.S3_PRESIGNED_URLS && e.BLOB_STORE !== 's3') throw new Error('Invalid configuration:\n  S3_PRESIGNED_URLS: needs BLOB_STORE=s3');
+  // SigV4 presigned URLs live 7 days at most.
+  if (e.S3_PRESIGNED_URLS && e.FILE_URL_TTL_SECONDS > S3_PRESIGN_MAX_SECONDS) {
+    throw new Error(`Invalid configuration:\n  FILE_URL_TTL_SECONDS: at most ${S3_PRESIGN_MAX_SECONDS} (7 days) with S3_PRESIGNED_URLS=true`);
+  }
   const dataDir = resolve(e.DATA_DIR);
   const fileUrlSecret = e.FILE_URL_SECRET ?? localSecret(dataDir);
   return {

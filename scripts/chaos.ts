@@ -1,11 +1,17 @@
 /**
- * `npm run chaos -- [--minutes N] [--label NAME]`: the real stack as separate processes (Temporal
- * dev server, two workers, two API processes) under steady load from virtual clients, while
- * workers are SIGKILLed, API processes die mid-request, the Temporal server restarts on the same
- * database file, and the inference backend fails, hangs and refuses. Each team has a webhook
- * endpoint on a loopback receiver that fails and hangs part of the time. Then every character,
- * every image generation, every ledger and every webhook event is audited. Loopback only; bounded in time. Exit 1 if anything was lost, stuck or
- * charged wrongly.
+ * `npm run chaos -- [--minutes N] [--label NAME] [--shape dev|production] [--teams N] [--clients N]`:
+ * the real stack as separate processes (two workers, two API processes) under steady load from
+ * virtual clients, while workers are SIGKILLed, API processes die mid-request, Temporal restarts,
+ * and the inference backend fails, hangs and refuses. Each team has a webhook endpoint on a
+ * loopback receiver that fails and hangs part of the time.
+ *
+ * `--shape dev` (default): the Temporal dev server on its SQLite file, blobs in a folder.
+ * `--shape production`: the Temporal server on a PostgreSQL of the run's own, blobs in the S3
+ * server, rate limits in Redis; PostgreSQL (postmaster and backends) and the S3 server are SIGKILLed
+ * and brought back too.
+ *
+ * Then every character, every image generation, every ledger and every webhook event is audited.
+ * Loopback only; bounded in time. Exit 1 if anything was lost, stuck or charged wrongly.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
@@ -17,18 +23,30 @@ import { fileURLToPath } from 'node:url';
 import { Tenancy } from '../api/use-cases/tenancy.js';
 import { type AuditResult, type TeamUnderTest, audit } from './chaos/audit.js';
 import { Cluster } from './support/cluster.js';
-import { type LoadStats, VirtualClient, newStats } from './chaos/load.js';
+import { type LoadStats, VirtualClient, newStats, rates } from './chaos/load.js';
+import { type ProductionShape, startProductionShape } from './chaos/production-shape.js';
 import { uniformRateLimitsJson } from '../api/rate-limit/buckets.js';
 import { Receiver } from '../test/support/receiver.js';
 import { ExpectedEvents, type WebhookAuditResult, auditWebhooks } from './chaos/audit-webhooks.js';
 
-const { values } = parseArgs({ options: { minutes: { type: 'string', default: '2' }, label: { type: 'string', default: 'latest' }, teams: { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  options: {
+    minutes: { type: 'string', default: '2' },
+    label: { type: 'string', default: 'latest' },
+    teams: { type: 'string', default: '3' },
+    clients: { type: 'string', default: '2' },
+    shape: { type: 'string', default: 'dev' },
+  },
+});
 const minutes = Number(values.minutes);
+const clientsPerTeam = Number(values.clients);
+if (values.shape !== 'dev' && values.shape !== 'production') throw new Error(`--shape is dev or production, not ${values.shape}`);
+const production = values.shape === 'production';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const runDir = mkdtempSync(join(tmpdir(), 'aurous-chaos-'));
 const say = (line: string) => console.log(`[chaos ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
-const chaos = { workerKills: 0, apiKills: 0, temporalRestarts: 0 };
+const chaos = { workerKills: 0, apiKills: 0, temporalRestarts: 0, postgresRestarts: 0, s3Restarts: 0 };
 const GRANT = 1_000_000;
 
 // Answers 503 to one delivery in 7 and hangs past the 10 s deadline on one in 20: retries must cover
@@ -43,34 +61,69 @@ receiver.answer = () => {
 const webhookEnv = { WEBHOOK_ALLOW_PRIVATE_URLS: 'true', WEBHOOK_RETRY_SCHEDULE: '0,1s,2s,3s,5s,5s,5s,5s,5s,5s' };
 const WEBHOOK_DRAIN_MS = 150_000;
 
-const cluster = new Cluster({
-  runDir,
-  workers: 2,
-  apis: 2,
-  workerEnv: {
-    RENDERER_LATENCY_MS: '300',
-    RENDERER_TRANSIENT_FAILURE_RATE: '0.08',
-    RENDERER_PERMANENT_FAILURE_RATE: '0.02',
-    RENDERER_HANG_RATE: '0.02',
-    GENERATION_TIMEOUT_MS: '2000',
-    RENDERER_SIZE: '96',
-    WORKER_METRICS_ADDRESS: '',
-    ...webhookEnv,
-  },
-  apiEnv: { RATE_LIMITS: uniformRateLimitsJson({ sustainedPerMinute: 1e6, burst: 1e6 }), ...webhookEnv },
-});
+let shape: ProductionShape | undefined;
+let cluster: Cluster | undefined;
 
-async function injectFaults(running: () => boolean, startedAt: number, durationMs: number): Promise<void> {
+function newCluster(temporalAddress?: string, env: Record<string, string> = {}): Cluster {
+  return new Cluster({
+    runDir,
+    workers: 2,
+    apis: 2,
+    temporalAddress,
+    workerEnv: {
+      RENDERER_LATENCY_MS: '300',
+      RENDERER_TRANSIENT_FAILURE_RATE: '0.08',
+      RENDERER_PERMANENT_FAILURE_RATE: '0.02',
+      RENDERER_HANG_RATE: '0.02',
+      GENERATION_TIMEOUT_MS: '2000',
+      RENDERER_SIZE: '96',
+      WORKER_METRICS_ADDRESS: '',
+      ...webhookEnv,
+      ...env,
+    },
+    apiEnv: { RATE_LIMITS: uniformRateLimitsJson({ sustainedPerMinute: 1e6, burst: 1e6 }), ...webhookEnv, ...env },
+  });
+}
+
+/** Moments (epoch ms) from `first` of the run, then every `everyMs`, within the run. */
+function schedule(startedAt: number, durationMs: number, first: number, everyMs: number): number[] {
+  const times: number[] = [];
+  for (let t = startedAt + first * durationMs; t < startedAt + 0.95 * durationMs; t += everyMs) times.push(t);
+  return times;
+}
+
+async function injectFaults(cluster: Cluster, running: () => boolean, startedAt: number, durationMs: number): Promise<void> {
   const restartTemporalAt = [0.35, 0.75].map((f) => startedAt + f * durationMs);
+  // Production shape: PostgreSQL every 4 min and S3 every 3 min of a long run (at least twice each).
+  const restartPostgresAt = production ? schedule(startedAt, durationMs, 0.2, Math.min(240_000, 0.4 * durationMs)) : [];
+  const restartS3At = production ? schedule(startedAt, durationMs, 0.1, Math.min(180_000, 0.3 * durationMs)) : [];
   let nextWorkerKill = Date.now() + 5_000;
   let nextApiKill = Date.now() + 8_000;
+  const due = (times: number[]) => times.length > 0 && Date.now() >= times[0]! && Boolean(times.shift());
   while (running()) {
     const now = Date.now();
-    if (restartTemporalAt.length && now >= restartTemporalAt[0]!) {
-      restartTemporalAt.shift();
+    if (due(restartTemporalAt)) {
       chaos.temporalRestarts++;
-      say('restarting the Temporal dev server (SIGKILL, same database file)');
-      await cluster.restart(cluster.temporal!, 1000);
+      if (shape) {
+        say('restarting the Temporal server (SIGKILL; same PostgreSQL databases)');
+        await shape.restartTemporal(1000);
+      } else {
+        say('restarting the Temporal dev server (SIGKILL, same database file)');
+        await cluster.restart(cluster.temporal!, 1000);
+      }
+      say('Temporal serves again');
+    }
+    if (shape && due(restartPostgresAt)) {
+      chaos.postgresRestarts++;
+      const downMs = 2000 + Math.random() * 3000;
+      say(`restarting PostgreSQL (SIGKILL of the postmaster and its backends; down ${(downMs / 1000).toFixed(1)} s)`);
+      await shape.restartPostgres(downMs);
+    }
+    if (shape && due(restartS3At)) {
+      chaos.s3Restarts++;
+      const downMs = 1000 + Math.random() * 2000;
+      say(`restarting the S3 server (SIGKILL; down ${(downMs / 1000).toFixed(1)} s)`);
+      await shape.restartS3(downMs);
     }
     if (now >= nextWorkerKill) {
       const worker = cluster.workers[chaos.workerKills % cluster.workers.length]!;
@@ -111,15 +164,23 @@ async function registerEndpoint(apiUrl: string, teamId: string, apiKey: string):
   return body.secret;
 }
 
-function report(stats: LoadStats, faults: Record<string, number>, result: AuditResult, hooks: WebhookAuditResult, seconds: number) {
+function report(stats: LoadStats, faults: Record<string, number>, result: AuditResult, hooks: WebhookAuditResult, seconds: number, startedAt: number) {
   const operations = Object.values(stats.operations).reduce((a, b) => a + b, 0);
+  // Full minutes on a long run; 10 s windows on a short one.
+  const windowMs = durationMs >= 180_000 ? 60_000 : 10_000;
+  const rate = rates(stats.startedAt, startedAt, durationMs, windowMs);
   const rows: [string, string | number][] = [
+    ['shape', production ? 'production: Temporal server on PostgreSQL, S3 store, Redis' : 'dev: Temporal dev server on SQLite, filesystem store'],
     ['duration (s)', seconds],
     ['operations', operations],
+    ['operations per second (load phase)', rate.mean],
+    [`operations per second (slowest ${windowMs / 1000} s window)`, rate.slowestWindow],
     ...Object.entries(stats.operations).map(([op, n]) => [`  ${op}`, n] as [string, number]),
     ['worker kills (SIGKILL)', chaos.workerKills],
     ['API kills (SIGKILL, mid-load)', chaos.apiKills],
     ['Temporal restarts', chaos.temporalRestarts],
+    ['PostgreSQL restarts (SIGKILL)', production ? chaos.postgresRestarts : 'n/a'],
+    ['S3 server restarts (SIGKILL)', production ? chaos.s3Restarts : 'n/a'],
     ['injected faults: transient', faults.transient ?? 0],
     ['injected faults: permanent', faults.permanent ?? 0],
     ['injected faults: hang', faults.hang ?? 0],
@@ -164,31 +225,34 @@ function report(stats: LoadStats, faults: Record<string, number>, result: AuditR
 const durationMs = minutes * 60_000;
 let ok = false;
 try {
-  say(`starting the stack in ${runDir}`);
+  say(`starting the ${values.shape} stack in ${runDir}`);
   await receiver.start();
-  await cluster.start();
-  const tenancy = new Tenancy({ client: cluster.client, taskQueue: 'chaos' });
+  if (production) shape = await startProductionShape(runDir, say);
+  const stack = newCluster(shape?.temporalAddress, shape?.env);
+  cluster = stack;
+  await stack.start();
+  const tenancy = new Tenancy({ client: stack.client, taskQueue: 'chaos' });
   const stats = newStats();
   const teams: TeamUnderTest[] = [];
   const secrets = new Map<string, string>();
   for (let i = 0; i < Number(values.teams); i++) {
     const { teamId, apiKey } = await tenancy.createTeam({ name: `chaos ${i}`, credits: GRANT });
-    secrets.set(teamId, await registerEndpoint(cluster.apiUrls[0]!, teamId, apiKey));
-    const clients = [0, 1].map(() => new VirtualClient(teamId, apiKey, cluster.apiUrls, stats));
+    secrets.set(teamId, await registerEndpoint(stack.apiUrls[0]!, teamId, apiKey));
+    const clients = Array.from({ length: clientsPerTeam }, () => new VirtualClient(teamId, apiKey, stack.apiUrls, stats));
     teams.push({ teamId, apiKey, granted: GRANT, clients });
   }
   const startedAt = Date.now();
   const running = () => Date.now() - startedAt < durationMs;
   const drainDeadline = () => startedAt + durationMs + 120_000;
-  say(`load and faults for ${minutes} min: ${teams.length} teams × 2 clients, 2 workers, 2 APIs`);
-  await Promise.all([injectFaults(running, startedAt, durationMs), ...teams.flatMap((t) => t.clients.map((c) => c.run(running, drainDeadline)))]);
+  say(`load and faults for ${minutes} min: ${teams.length} teams × ${clientsPerTeam} clients, 2 workers, 2 APIs`);
+  await Promise.all([injectFaults(stack, running, startedAt, durationMs), ...teams.flatMap((t) => t.clients.map((c) => c.run(running, drainDeadline)))]);
   say('load stopped; every process back up; auditing');
-  await Promise.all(cluster.apiUrls.map((url) => cluster.waitReady(url)));
+  await Promise.all(stack.apiUrls.map((url) => stack.waitReady(url)));
   const expected = new ExpectedEvents();
-  const result = await audit(cluster.client, tenancy, cluster.apiUrls[0]!, teams, expected);
-  const hooks = await auditWebhooks(cluster.client, receiver, secrets, expected, (f) => result.findings.length < 100 && result.findings.push(f), WEBHOOK_DRAIN_MS);
+  const result = await audit(stack.client, tenancy, stack.apiUrls[0]!, teams, expected);
+  const hooks = await auditWebhooks(stack.client, receiver, secrets, expected, (f) => result.findings.length < 100 && result.findings.push(f), WEBHOOK_DRAIN_MS);
   const seconds = Math.round((Date.now() - startedAt) / 1000);
-  const rows = report(stats, await countInjectedFaults(), result, hooks, seconds);
+  const rows = report(stats, await countInjectedFaults(), result, hooks, seconds, startedAt);
   const { lost, notFinished, outputsUnreadable, chargedWrongly } = result.images;
   const wrong = [result.lost, result.stuck, result.refsMissingOrDuplicated, result.imagesUnreadable, result.failedWithoutMessage, result.doubleCharged, result.underCharged, lost, notFinished, outputsUnreadable, chargedWrongly, hooks.lost, hooks.badSignatures];
   ok = wrong.every((n) => n === 0) && stats.unexpected.length === 0;
@@ -203,13 +267,14 @@ try {
   writeFileSync(join(resultsDir, `chaos-${values.label}.json`), `${JSON.stringify(summary, null, 2)}\n`);
   writeFileSync(
     join(resultsDir, `chaos-${values.label}.md`),
-    `# Chaos run (${values.label}), ${summary.at}\n\n${ok ? 'PASSED' : 'FAILED'}: ${minutes} min of load and faults on loopback (Temporal dev server, 2 workers, 2 API processes).\n\n| measure | value |\n|---|---|\n${rows.map(([k, v]) => `| ${k.trim()} | ${v} |`).join('\n')}\n`,
+    `# Chaos run (${values.label}), ${summary.at}\n\n${ok ? 'PASSED' : 'FAILED'}: ${minutes} min of load and faults on loopback (${production ? 'Temporal server on PostgreSQL, S3 store, Redis' : 'Temporal dev server'}, 2 workers, 2 API processes, ${teams.length} teams × ${clientsPerTeam} clients).\n\n| measure | value |\n|---|---|\n${rows.map(([k, v]) => `| ${k.trim()} | ${v} |`).join('\n')}\n`,
   );
   say(`${ok ? 'PASSED' : 'FAILED'}; results in results/chaos-${values.label}.{json,md}; process logs in ${runDir}`);
 } catch (err) {
   console.error(err);
 } finally {
-  await cluster.stop();
+  await cluster?.stop();
+  await shape?.stop();
   await receiver.stop();
   process.exit(ok ? 0 : 1);
 }

@@ -6,7 +6,7 @@ import { backendFromConfig } from '../activities/inference/index.js';
 import { loadConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
 import { createCharacterWorker } from './create-worker.js';
-import { UrlSigner } from '../api/signing.js';
+import { fileLinksFromConfig } from '../api/file-links.js';
 import { WebhookSecrets } from '../activities/webhooks/secrets.js';
 
 const config = loadConfig();
@@ -19,13 +19,14 @@ Runtime.install({
 });
 const connection = await NativeConnection.connect({ address: config.temporalAddress });
 const client = new Client({ connection: await Connection.connect({ address: config.temporalAddress }), namespace: config.TEMPORAL_NAMESPACE });
+const blobs = blobStoreFromConfig(config);
 const backend = backendFromConfig(config, (fault) => log.info({ fault }, 'injected fault'));
 const worker = await createCharacterWorker({
   connection,
   client,
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
-  blobs: blobStoreFromConfig(config),
+  blobs,
   backend,
   maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
   maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
@@ -34,7 +35,7 @@ const worker = await createCharacterWorker({
     secrets: new WebhookSecrets(config.webhookSecretKey),
     rules: { allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_URLS },
     scheduleMs: config.webhookRetryScheduleMs,
-    signer: new UrlSigner(config.fileUrlSecret, config.FILE_URL_TTL_SECONDS),
+    links: fileLinksFromConfig(config, blobs),
     // Events carry the resource with signed file URLs, as GET shows them.
     publicUrl: () => config.PUBLIC_URL ?? `http://${config.API_HOST === '0.0.0.0' ? '127.0.0.1' : config.API_HOST}:${config.API_PORT}`,
   },

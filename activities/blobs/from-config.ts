@@ -6,7 +6,7 @@ import type { BlobStore } from './store.js';
 
 type BlobConfig = Pick<
   Config,
-  'BLOB_STORE' | 'blobDir' | 'S3_ENDPOINT' | 'S3_BUCKET' | 'S3_REGION' | 'S3_ACCESS_KEY_ID' | 'S3_SECRET_ACCESS_KEY' | 'S3_FORCE_PATH_STYLE'
+  'BLOB_STORE' | 'blobDir' | 'S3_ENDPOINT' | 'S3_PUBLIC_ENDPOINT' | 'S3_BUCKET' | 'S3_REGION' | 'S3_ACCESS_KEY_ID' | 'S3_SECRET_ACCESS_KEY' | 'S3_FORCE_PATH_STYLE'
 >;
 
 export function blobStoreFromConfig(config: BlobConfig): BlobStore {
@@ -15,6 +15,7 @@ export function blobStoreFromConfig(config: BlobConfig): BlobStore {
     bucket: config.S3_BUCKET,
     region: config.S3_REGION,
     endpoint: config.S3_ENDPOINT,
+    publicEndpoint: config.S3_PUBLIC_ENDPOINT,
     credentials: config.S3_ACCESS_KEY_ID && config.S3_SECRET_ACCESS_KEY ? { accessKeyId: config.S3_ACCESS_KEY_ID, secretAccessKey: config.S3_SECRET_ACCESS_KEY } : undefined,
     forcePathStyle: config.S3_FORCE_PATH_STYLE,
   });

@@ -9,6 +9,7 @@ import {
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { BlobStore, StoredBlob } from './store.js';
 import { isValidBlobKey } from './store.js';
 
@@ -17,6 +18,8 @@ export interface S3BlobStoreOptions {
   region: string;
   /** An S3-compatible server's URL; unset means AWS S3. */
   endpoint?: string;
+  /** The server's address as clients reach it, for presigned URLs; `endpoint` by default. */
+  publicEndpoint?: string;
   /** Unset: the SDK's default credential chain. */
   credentials?: { accessKeyId: string; secretAccessKey: string };
   forcePathStyle: boolean;
@@ -28,20 +31,31 @@ const DELETE_BATCH = 1000;
 /** Blobs as objects in one bucket of an S3-compatible store: what several hosts share. */
 export class S3BlobStore implements BlobStore {
   private readonly s3: S3Client;
+  /** Signs URLs for the address clients use; the same client when that is `endpoint`. */
+  private readonly presigner: S3Client;
   private readonly bucket: string;
 
   constructor(options: S3BlobStoreOptions) {
     this.bucket = options.bucket;
-    this.s3 = new S3Client({
-      region: options.region,
-      endpoint: options.endpoint,
-      credentials: options.credentials,
-      forcePathStyle: options.forcePathStyle,
-      // Since 3.729 the SDK adds CRC32 checksums to every request and checks them on every response;
-      // self-hosted servers differ in which they support, so only where S3 requires one.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
+    const client = (endpoint: string | undefined) =>
+      new S3Client({
+        region: options.region,
+        endpoint,
+        credentials: options.credentials,
+        forcePathStyle: options.forcePathStyle,
+        // Since 3.729 the SDK adds CRC32 checksums to every request and checks them on every response;
+        // self-hosted servers differ in which they support, so only where S3 requires one.
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+      });
+    this.s3 = client(options.endpoint);
+    this.presigner = options.publicEndpoint && options.publicEndpoint !== options.endpoint ? client(options.publicEndpoint) : this.s3;
+  }
+
+  /** A GET URL for `key` that the store itself honours for `expiresInSeconds`, signed locally (no request). */
+  presignGet(key: string, expiresInSeconds: number): Promise<string> {
+    if (!isValidBlobKey(key)) throw new Error(`invalid blob key: ${key}`);
+    return getSignedUrl(this.presigner, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn: expiresInSeconds });
   }
 
   /** Creates the bucket when it is missing: for development and tests; production provisions it. */
@@ -88,5 +102,6 @@ export class S3BlobStore implements BlobStore {
 
   close(): void {
     this.s3.destroy();
+    if (this.presigner !== this.s3) this.presigner.destroy();
   }
 }

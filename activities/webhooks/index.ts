@@ -6,7 +6,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { presentEvent } from '../../api/present-webhook.js';
-import type { UrlSigner } from '../../api/signing.js';
+import type { FileLinks } from '../../api/file-links.js';
 import { memoOf } from '../../api/use-cases/workflow-calls.js';
 import { type DeliveryAttempt, type WebhookEndpoint, type WebhookEvent, type WebhookEventType, isSuccess } from '../../domain/webhooks.js';
 import { postWebhook } from './post.js';
@@ -20,7 +20,7 @@ export interface WebhookDeps {
   rules: TargetRules;
   /** Delay before each attempt, in ms (WEBHOOK_RETRY_SCHEDULE). */
   scheduleMs: number[];
-  signer: UrlSigner;
+  links: FileLinks;
   /** Base of the signed file URLs inside events. */
   publicUrl: () => string;
   timeoutMs?: number;
@@ -68,7 +68,7 @@ export function createWebhookActivities(deps: WebhookDeps) {
   return {
     /** The envelope, serialized once (so every retry signs the same bytes), its receivers, the schedule. */
     async planWebhookEvent(event: WebhookEvent): Promise<{ body: string; targets: DeliveryTarget[]; scheduleMs: number[] }> {
-      const body = presentEvent(event, deps.signer, deps.publicUrl());
+      const body = await presentEvent(event, deps.links, deps.publicUrl());
       const endpoints = event.audience.onlyEndpoint ? [event.audience.onlyEndpoint] : await subscribers(deps.client, event);
       const targets: DeliveryTarget[] = endpoints.map((endpointId) => ({ kind: 'endpoint', endpointId }));
       if (event.audience.webhookUrl) targets.push({ kind: 'url', url: event.audience.webhookUrl });

@@ -22,13 +22,13 @@ export interface CharacterRouteDeps extends RouteDeps {
   characters: Characters;
 }
 
-export function characterRoutes({ characters, signer, baseUrl, limit, idempotent }: CharacterRouteDeps): Router {
+export function characterRoutes({ characters, links, baseUrl, limit, idempotent }: CharacterRouteDeps): Router {
   const router = Router();
   const get = limit('characters_get');
   const post = [limit('characters_post'), noQuery, idempotent()];
   const synthesize = [limit('characters_synthesize'), noQuery, idempotent()];
-  const send = (req: Request, res: Response, status: number, character: Parameters<typeof presentCharacter>[0]) =>
-    res.status(status).json(presentCharacter(character, signer, baseUrl(req)));
+  const send = async (req: Request, res: Response, status: number, character: Parameters<typeof presentCharacter>[0]) =>
+    res.status(status).json(await presentCharacter(character, links, baseUrl(req)));
 
   // The upload flow is free and counts against characters_post; synthesis against characters_synthesize.
   const createBucket: RequestHandler = (req, res, next) => limit(isUploadFlow(req.body) ? 'characters_post' : 'characters_synthesize')(req, res, next);
@@ -41,7 +41,7 @@ export function characterRoutes({ characters, signer, baseUrl, limit, idempotent
       clientReferenceId: body.client_reference_id ?? null,
       uploadIds: uploadIdsOf(body),
     });
-    send(req, res, 201, character);
+    await send(req, res, 201, character);
   });
 
   router.get('/v1/characters', get, async (req, res) => {
@@ -49,14 +49,14 @@ export function characterRoutes({ characters, signer, baseUrl, limit, idempotent
     const page = await characters.list(callOf(res), { limit: query.limit, startingAfter: query.starting_after, status: query.status });
     res.json({
       object: 'list',
-      data: page.data.map((c) => presentCharacter(c, signer, baseUrl(req))),
+      data: await Promise.all(page.data.map((c) => presentCharacter(c, links, baseUrl(req)))),
       has_more: page.hasMore,
       next_cursor: page.hasMore ? page.data.at(-1)!.id : null,
     });
   });
 
   router.get('/v1/characters/:id', get, noQuery, async (req, res) => {
-    send(req, res, 200, await characters.get(callOf(res), idOf(req)));
+    await send(req, res, 200, await characters.get(callOf(res), idOf(req)));
   });
 
   router.get('/v1/characters/:id/events', get, async (req, res) => {
@@ -67,22 +67,22 @@ export function characterRoutes({ characters, signer, baseUrl, limit, idempotent
 
   router.patch('/v1/characters/:id', ...post, async (req, res) => {
     const body = parse(patchBodySchema, req.body);
-    send(req, res, 200, await characters.update(callOf(res), idOf(req), { name: body.name, attributes: body.attributes }));
+    await send(req, res, 200, await characters.update(callOf(res), idOf(req), { name: body.name, attributes: body.attributes }));
   });
 
   router.post('/v1/characters/:id/save', ...post, async (req, res) => {
     parse(emptyBodySchema, req.body);
-    send(req, res, 200, await characters.save(callOf(res), idOf(req)));
+    await send(req, res, 200, await characters.save(callOf(res), idOf(req)));
   });
 
   router.post('/v1/characters/:id/refs/regenerate', ...synthesize, async (req, res) => {
     const body = parse(regenerateBodySchema, req.body);
-    send(req, res, 200, await characters.regenerateRef(callOf(res), idOf(req), body.pose, body.prompt_override));
+    await send(req, res, 200, await characters.regenerateRef(callOf(res), idOf(req), body.pose, body.prompt_override));
   });
 
   router.post('/v1/characters/:id/resynthesize', ...synthesize, async (req, res) => {
     parse(resynthesizeBodySchema, req.body);
-    send(req, res, 200, await characters.resynthesize(callOf(res), idOf(req)));
+    await send(req, res, 200, await characters.resynthesize(callOf(res), idOf(req)));
   });
 
   router.delete('/v1/characters/:id', ...post, async (req, res) => {

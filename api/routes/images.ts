@@ -48,16 +48,16 @@ export function imageSpecOf(body: z.output<typeof imageBodySchema>): ImageSpec {
   };
 }
 
-export function imageRoutes({ images, signer, baseUrl, limit, idempotent, webhookRules }: ImageRouteDeps): Router {
+export function imageRoutes({ images, links, baseUrl, limit, idempotent, webhookRules }: ImageRouteDeps): Router {
   const router = Router();
   const post = [limit('images_post'), noQuery];
   const get = limit('images_get');
-  const send = (req: Request, image: Parameters<typeof presentImage>[0]) => presentImage(image, signer, baseUrl(req));
+  const send = (req: Request, image: Parameters<typeof presentImage>[0]) => presentImage(image, links, baseUrl(req));
 
   router.post('/v1/images', ...post, idempotent({ mints: 'image' }), async (req, res) => {
     const spec = imageSpecOf(parse(imageBodySchema, req.body));
     if (spec.webhookUrl) await checkWebhookUrl(spec.webhookUrl, webhookRules, 'webhook_url');
-    res.status(201).json(send(req, await images.create(callOf(res), spec)));
+    res.status(201).json(await send(req, await images.create(callOf(res), spec)));
   });
 
   router.post('/v1/images/estimate', limit('estimate_post'), noQuery, idempotent(), async (req, res) => {
@@ -69,16 +69,16 @@ export function imageRoutes({ images, signer, baseUrl, limit, idempotent, webhoo
   router.get('/v1/images', get, async (req, res) => {
     const query = parse(imageListQuerySchema, req.query);
     const page = await images.list(callOf(res), { limit: query.limit, startingAfter: query.starting_after, status: query.status, characterId: query.character_id });
-    res.json({ object: 'list', data: page.data.map((i) => send(req, i)), has_more: page.hasMore, next_cursor: page.hasMore ? page.data.at(-1)!.id : null });
+    res.json({ object: 'list', data: await Promise.all(page.data.map((i) => send(req, i))), has_more: page.hasMore, next_cursor: page.hasMore ? page.data.at(-1)!.id : null });
   });
 
   router.get('/v1/images/:id', get, noQuery, async (req, res) => {
-    res.json(send(req, await images.get(callOf(res), String(req.params.id))));
+    res.json(await send(req, await images.get(callOf(res), String(req.params.id))));
   });
 
   router.post('/v1/images/:id/cancel', ...post, idempotent(), async (req, res) => {
     parse(emptyBodySchema, req.body);
-    res.json(send(req, await images.cancel(callOf(res), String(req.params.id))));
+    res.json(await send(req, await images.cancel(callOf(res), String(req.params.id))));
   });
 
   router.get('/v1/pricing', limit('characters_get'), noQuery, (_req, res) => {

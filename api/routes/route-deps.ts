@@ -2,11 +2,11 @@
 import type { Request, RequestHandler } from 'express';
 import type { IdempotentOptions } from '../middleware/idempotent.js';
 import type { RateLimiter } from '../middleware/rate-limit.js';
-import type { UrlSigner } from '../signing.js';
+import type { FileLinks } from '../file-links.js';
 
 export interface RouteDeps {
-  /** Signs file URLs (refs, outputs). */
-  signer: UrlSigner;
+  /** The URLs of files (refs, outputs) in responses. */
+  links: FileLinks;
   /** The absolute base of URLs in responses. */
   baseUrl: (req: Request) => string;
   limit: RateLimiter;

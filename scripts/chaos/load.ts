@@ -16,10 +16,12 @@ export interface LoadStats {
   retries: number;
   gaveUp: number;
   unexpected: string[];
+  /** When each operation began (epoch ms): the rate it was sustained at, window by window. */
+  startedAt: number[];
 }
 
 export function newStats(): LoadStats {
-  return { operations: {}, statuses: {}, serverErrors: 0, connectionErrors: 0, retries: 0, gaveUp: 0, unexpected: [] };
+  return { operations: {}, statuses: {}, serverErrors: 0, connectionErrors: 0, retries: 0, gaveUp: 0, unexpected: [], startedAt: [] };
 }
 
 interface Known {
@@ -110,6 +112,11 @@ export class VirtualClient {
     return undefined;
   }
 
+  private count(op: Op): void {
+    this.stats.operations[op] = (this.stats.operations[op] ?? 0) + 1;
+    this.stats.startedAt.push(Date.now());
+  }
+
   private live(): string[] {
     return [...this.characters].filter(([, c]) => !c.deletedByMe).map(([id]) => id);
   }
@@ -129,7 +136,7 @@ export class VirtualClient {
   }
 
   private async characterStep(op: Exclude<Op, 'image' | 'getImage' | 'cancelImage'>, id: string, deadline: number): Promise<void> {
-    this.stats.operations[op] = (this.stats.operations[op] ?? 0) + 1;
+    this.count(op);
     const known = this.characters.get(id);
     let answer;
     switch (op) {
@@ -188,12 +195,12 @@ export class VirtualClient {
    * others later, picked among those last seen pending or processing.
    */
   private async imageStep(op: 'image' | 'getImage' | 'cancelImage', deadline: number): Promise<void> {
-    this.stats.operations[op] = (this.stats.operations[op] ?? 0) + 1;
+    this.count(op);
     const running = [...this.images].filter(([, i]) => i.status === 'pending' || i.status === 'processing').map(([id]) => id);
     const id = op === 'image' ? await this.submitImage(deadline) : pick(op === 'cancelImage' && running.length ? running : [...this.images.keys()]);
     if (!id || (op === 'image' && Math.random() >= 0.25)) return;
     const cancel = op !== 'getImage';
-    if (op === 'image') this.stats.operations.cancelImage = (this.stats.operations.cancelImage ?? 0) + 1;
+    if (op === 'image') this.count('cancelImage');
     const answer = await this.call(cancel ? 'POST' : 'GET', `/v1/images/${id}${cancel ? '/cancel' : ''}`, undefined, deadline);
     const fine = !answer || answer.status === 200 || (cancel && answer.body?.error?.code === 'generation_not_cancellable');
     this.expect(fine, `${cancel ? 'cancel' : 'get'} ${id} → ${answer?.status} ${JSON.stringify(answer?.body)}`);
@@ -218,4 +225,16 @@ export class VirtualClient {
       await sleep(20 + Math.random() * 80);
     }
   }
+}
+
+/** Operations per second: over the whole run, and in its slowest full window of `windowMs`. */
+export function rates(startedAt: readonly number[], runStartedAt: number, durationMs: number, windowMs: number): { mean: number; slowestWindow: number } {
+  const inRun = startedAt.filter((t) => t >= runStartedAt && t < runStartedAt + durationMs);
+  const windows = new Array<number>(Math.max(1, Math.floor(durationMs / windowMs))).fill(0);
+  for (const t of inRun) {
+    const i = Math.floor((t - runStartedAt) / windowMs);
+    if (i < windows.length) windows[i]!++;
+  }
+  const round = (n: number) => Math.round(n * 100) / 100;
+  return { mean: round(inRun.length / (durationMs / 1000)), slowestWindow: round(Math.min(...windows) / (windowMs / 1000)) };
 }

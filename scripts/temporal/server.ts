@@ -77,6 +77,10 @@ export interface PostgresTemporal {
   pid: number;
   /** The server's stdout and stderr. */
   logFile: string;
+  /** Ends the server as a crash would (SIGKILL by default); `restart` brings it back. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Starts the server again on the same ports, config and databases, once it serves the namespace. */
+  restart(): Promise<void>;
   /** Stops the server; a temporary state directory goes too, unless `keepLogs`. */
   stop(options?: { keepLogs?: boolean }): Promise<void>;
 }
@@ -392,26 +396,22 @@ export async function startPostgresTemporal(options: PostgresTemporalOptions = {
   const address = `127.0.0.1:${frontendPort}`;
   const logFile = join(stateDir, 'server.log');
   const log = createWriteStream(logFile);
-  say(`[temporal-server] starting ${server} on ${address} (config and log in ${stateDir})`);
-  const started = Date.now();
-  const child = spawn(server, ['--root', stateDir, '--config', 'config', '--env', 'aurous', '--allow-no-auth', 'start'], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.pipe(log);
-  child.stderr!.pipe(log);
+  let child: ChildProcess;
   let stopping = false;
-  child.once('exit', (code, signal) => {
-    if (!stopping) say(`[temporal-server] the server exited unexpectedly (${signal ?? `code ${code}`}); see ${logFile}`);
-  });
-  const stop = async ({ keepLogs = false } = {}): Promise<void> => {
-    stopping = true;
-    await stopChild(child, say);
-    await new Promise((resolve) => log.end(resolve));
-    if (ownStateDir && !keepLogs) rmSync(stateDir, { recursive: true, force: true });
-  };
-  try {
-    const connection = await waitForFrontend(address, child, logFile, options.startTimeoutMs ?? 180_000);
+  const launch = async (): Promise<void> => {
+    const started = Date.now();
+    stopping = false;
+    const current = spawn(server, ['--root', stateDir, '--config', 'config', '--env', 'aurous', '--allow-no-auth', 'start'], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child = current;
+    current.stdout!.pipe(log, { end: false });
+    current.stderr!.pipe(log, { end: false });
+    current.once('exit', (code, signal) => {
+      if (!stopping) say(`[temporal-server] the server exited unexpectedly (${signal ?? `code ${code}`}); see ${logFile}`);
+    });
+    const connection = await waitForFrontend(address, current, logFile, options.startTimeoutMs ?? 180_000);
     say(`[temporal-server] frontend answered after ${((Date.now() - started) / 1000).toFixed(1)} s`);
     try {
       await ensureNamespace(connection, namespace);
@@ -423,9 +423,26 @@ export async function startPostgresTemporal(options: PostgresTemporalOptions = {
     } finally {
       await connection.close();
     }
+  };
+  const kill = async (signal: NodeJS.Signals = 'SIGKILL'): Promise<void> => {
+    stopping = true;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill(signal);
+    await exited;
+  };
+  const stop = async ({ keepLogs = false } = {}): Promise<void> => {
+    stopping = true;
+    await stopChild(child, say);
+    await new Promise((resolve) => log.end(resolve));
+    if (ownStateDir && !keepLogs) rmSync(stateDir, { recursive: true, force: true });
+  };
+  say(`[temporal-server] starting ${server} on ${address} (config and log in ${stateDir})`);
+  try {
+    await launch();
   } catch (err) {
     await stop({ keepLogs: true });
     throw err;
   }
-  return { address, namespace, pid: child.pid!, logFile, stop };
+  return { address, namespace, get pid() { return child.pid!; }, logFile, kill, restart: launch, stop };
 }

@@ -107,6 +107,35 @@ describe('API and worker on separate hosts', { skip }, () => {
     assert.deepEqual(done.refs.map((r: { pose: string }) => r.pose), ['front', 'side']);
   });
 
+  test('S3_PRESIGNED_URLS=true: file URLs are the store’s own presigned URLs, fetched from the S3 server, never the API', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'aurous-presigning-api-host-'));
+    hostDirs.push(dir);
+    const presigning = await spawnApiOn(
+      { temporalAddress: temporal!.address, namespace: temporal!.namespace, taskQueue: TASK_QUEUE, blobEnv: s3!.env, dir },
+      { env: { S3_PRESIGNED_URLS: 'true', FILE_URL_TTL_SECONDS: '600' } },
+    );
+    try {
+      const { apiKey } = await tenancy.createTeam({ name: 'Presigned', credits: 10 });
+      const api = presigning.client(apiKey);
+      const created = await api.post('/v1/characters', { name: 'Presigned', generate: true });
+      assert.equal(created.status, 201, created.text);
+      const reviewing = await api.settled(created.body.id, 60_000);
+      assert.equal(reviewing.status, 'reviewing', JSON.stringify(reviewing));
+      for (const ref of reviewing.refs) {
+        const url = new URL(ref.url);
+        assert.equal(url.origin, s3!.endpoint, ref.url);
+        assert.equal(url.searchParams.get('X-Amz-Expires'), '600');
+        assert.equal((await sharp(await fetchBytes(ref.url)).metadata()).format, 'png');
+      }
+      // The signature covers the key: the same query on another object is refused by the store.
+      const [first, second] = reviewing.refs.map((r: { url: string }) => new URL(r.url));
+      const forged = `${second.origin}${second.pathname}${first.search}`;
+      assert.equal((await fetch(forged)).status, 403);
+    } finally {
+      await presigning.stop();
+    }
+  });
+
   test('no image bytes were written to either host’s folder: they live in the bucket only', async () => {
     for (const dir of hostDirs) {
       const files = (await readdir(dir, { recursive: true })).map(String);

@@ -26,6 +26,7 @@ import { type BucketName, type BucketPolicy, uniformBuckets } from '../../api/ra
 import { type BucketStore, MemoryBucketStore } from '../../api/rate-limit/token-bucket.js';
 import { listen } from '../../api/server.js';
 import { UrlSigner } from '../../api/signing.js';
+import { apiFileLinks } from '../../api/file-links.js';
 import { WebhookSecrets } from '../../activities/webhooks/secrets.js';
 import type { Lookup } from '../../activities/webhooks/targets.js';
 
@@ -91,7 +92,7 @@ export function testWorkerWebhooks(webhooks: WebhookStackOptions = {}, publicUrl
     secrets: new WebhookSecrets(TEST_WEBHOOK_SECRET_KEY),
     rules: { allowPrivate: webhooks.workerAllowsPrivate ?? false, lookup: webhooks.lookup },
     scheduleMs: webhooks.scheduleMs ?? TEST_RETRY_SCHEDULE_MS,
-    signer: new UrlSigner(TEST_FILE_URL_SECRET, 3600),
+    links: apiFileLinks(new UrlSigner(TEST_FILE_URL_SECRET, 3600)),
     publicUrl,
   };
 }
