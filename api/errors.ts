@@ -3,7 +3,8 @@
  * Routes throw `ApiError`s or let domain and Temporal errors through; `toApiError` maps the rest.
  */
 import { ServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
-import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import { ApplicationFailure, NamespaceNotFoundError, WorkflowNotFoundError } from '@temporalio/common';
+import { BlobStoreUnavailableError } from '../activities/blobs/store.js';
 import { DOMAIN_ERRORS, isDomainErrorCode } from '../domain/errors.js';
 
 export type ErrorType = 'invalid_request_error' | 'authentication_error' | 'rate_limit_error' | 'api_error';
@@ -55,9 +56,22 @@ function domainError(failure: ApplicationFailure): ApiError | null {
   return new ApiError(DOMAIN_ERRORS[failure.type], failure.type, failure.message, details?.param);
 }
 
-/** No worker polls, or the server aborted an Update because the workflow task running it failed: retry later. */
+/**
+ * No worker polls; the server aborted an Update because the workflow task running it failed; or it
+ * refused one while the workflow's task is being retried (its worker was killed mid-task): retry later.
+ */
 function isNoPoller(err: unknown): boolean {
-  return err instanceof Error && /no poller seen|no pollers|unexpected workflow task failure/i.test(err.message);
+  return err instanceof Error && /no poller seen|no pollers|unexpected workflow task failure|workflow task in failed state/i.test(err.message);
+}
+
+/**
+ * The namespace is configuration, never the client's doing: "not found" is what the server answers
+ * while it cannot read its namespace registry (its database restarting), so it is 503 like the rest.
+ */
+function isNamespaceMissing(err: unknown): boolean {
+  if (err instanceof NamespaceNotFoundError) return true;
+  const grpc = err as { code?: number; details?: string; message?: string } | undefined;
+  return grpc?.code === 5 /* NOT_FOUND */ && /namespace\b.*\bnot found/i.test(`${grpc.details ?? ''} ${grpc.message ?? ''}`);
 }
 
 function isClosedWorkflow(err: unknown): boolean {
@@ -74,6 +88,8 @@ export function toApiError(err: unknown): ApiError {
     if (mapped) return mapped;
   }
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isNoPoller(err)) return backendUnavailable();
+  if (err instanceof BlobStoreUnavailableError) return backendUnavailable('The file store is unavailable. Retry shortly; calls with an Idempotency-Key are safe to retry.');
+  if (isNamespaceMissing(err) || isNamespaceMissing((err as { cause?: unknown })?.cause)) return backendUnavailable();
   if (err instanceof ServiceError) {
     const code = (err.cause as { code?: number } | undefined)?.code;
     if (code !== undefined && UNAVAILABLE_GRPC.has(code)) return backendUnavailable();

@@ -1,10 +1,13 @@
 /**
- * `npm run chaos -- [--minutes N] [--label NAME] [--shape dev|production] [--teams N] [--clients N]`:
+ * `npm run chaos -- [--minutes N] [--label NAME] [--shape dev|production] [--teams N] [--clients N] [--faults on|off] [--poll] [--readers N]`:
  * the real stack as separate processes (two workers, two API processes) under steady load from
  * virtual clients, while workers are SIGKILLed, API processes die mid-request, Temporal restarts,
  * and the inference backend fails, hangs and refuses. Each team has a webhook endpoint on a
  * loopback receiver that fails and hangs part of the time.
  *
+ * `--readers N`: read-only clients per team besides the writing ones (lists, GETs, image bytes).
+ * `--poll`: clients poll GET about once a second while they wait for a result, as real ones do.
+ * `--faults off` runs the same load without killing anything: the capacity to compare against.
  * `--shape dev` (default): the Temporal dev server on its SQLite file, blobs in a folder.
  * `--shape production`: the Temporal server on a PostgreSQL of the run's own, blobs in the S3
  * server, rate limits in Redis; PostgreSQL (postmaster and backends) and the S3 server are SIGKILLed
@@ -13,6 +16,7 @@
  * Then every character, every image generation, every ledger and every webhook event is audited.
  * Loopback only; bounded in time. Exit 1 if anything was lost, stuck or charged wrongly.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,7 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { Tenancy } from '../api/use-cases/tenancy.js';
 import { type AuditResult, type TeamUnderTest, audit } from './chaos/audit.js';
 import { Cluster } from './support/cluster.js';
-import { type LoadStats, VirtualClient, newStats, rates } from './chaos/load.js';
+import { type LoadStats, ReaderClient, VirtualClient, newStats, rates } from './chaos/load.js';
 import { type ProductionShape, startProductionShape } from './chaos/production-shape.js';
 import { uniformRateLimitsJson } from '../api/rate-limit/buckets.js';
 import { Receiver } from '../test/support/receiver.js';
@@ -36,6 +40,12 @@ const { values } = parseArgs({
     teams: { type: 'string', default: '3' },
     clients: { type: 'string', default: '2' },
     shape: { type: 'string', default: 'dev' },
+    // `off`: the same load without process faults, for the capacity the faults are measured against.
+    faults: { type: 'string', default: 'on' },
+    // Clients poll GET about once a second while their character synthesizes or their image generates.
+    poll: { type: 'boolean', default: false },
+    // Read-only clients per team (lists, GETs, image bytes, balance), besides the writing ones.
+    readers: { type: 'string', default: '0' },
   },
 });
 const minutes = Number(values.minutes);
@@ -64,6 +74,17 @@ const WEBHOOK_DRAIN_MS = 150_000;
 let shape: ProductionShape | undefined;
 let cluster: Cluster | undefined;
 
+/**
+ * The workflow bundle the workers load, built once as a deployment would (`npm run build:workflows`):
+ * a worker brought back after a kill starts without webpack, which would otherwise take CPU from
+ * everything else on every restart.
+ */
+function buildWorkflowBundle(): string {
+  const bundle = join(runDir, 'workflow-bundle.js');
+  execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build-workflows.ts', bundle], { cwd: root, stdio: 'ignore' });
+  return bundle;
+}
+
 function newCluster(temporalAddress?: string, env: Record<string, string> = {}): Cluster {
   return new Cluster({
     runDir,
@@ -78,6 +99,7 @@ function newCluster(temporalAddress?: string, env: Record<string, string> = {}):
       GENERATION_TIMEOUT_MS: '2000',
       RENDERER_SIZE: '96',
       WORKER_METRICS_ADDRESS: '',
+      WORKFLOW_BUNDLE: buildWorkflowBundle(),
       ...webhookEnv,
       ...env,
     },
@@ -93,6 +115,7 @@ function schedule(startedAt: number, durationMs: number, first: number, everyMs:
 }
 
 async function injectFaults(cluster: Cluster, running: () => boolean, startedAt: number, durationMs: number): Promise<void> {
+  if (values.faults === 'off') return;
   const restartTemporalAt = [0.35, 0.75].map((f) => startedAt + f * durationMs);
   // Production shape: PostgreSQL every 4 min and S3 every 3 min of a long run (at least twice each).
   const restartPostgresAt = production ? schedule(startedAt, durationMs, 0.2, Math.min(240_000, 0.4 * durationMs)) : [];
@@ -169,12 +192,18 @@ function report(stats: LoadStats, faults: Record<string, number>, result: AuditR
   // Full minutes on a long run; 10 s windows on a short one.
   const windowMs = durationMs >= 180_000 ? 60_000 : 10_000;
   const rate = rates(stats.startedAt, startedAt, durationMs, windowMs);
+  const writes = rates(stats.writesStartedAt, startedAt, durationMs, windowMs);
   const rows: [string, string | number][] = [
+    ['process faults', values.faults === 'off' ? 'off (capacity baseline)' : 'on'],
+    ['clients', `${values.teams} teams × ${clientsPerTeam} writing${values.poll ? ' (polling while they wait)' : ''} + ${values.readers} reading`],
     ['shape', production ? 'production: Temporal server on PostgreSQL, S3 store, Redis' : 'dev: Temporal dev server on SQLite, filesystem store'],
     ['duration (s)', seconds],
     ['operations', operations],
     ['operations per second (load phase)', rate.mean],
     [`operations per second (slowest ${windowMs / 1000} s window)`, rate.slowestWindow],
+    [`operations per second, window by window (${windowMs / 1000} s)`, rate.perWindow.join(' ')],
+    ['writes per second (load phase)', writes.mean],
+    [`writes per second (slowest ${windowMs / 1000} s window)`, writes.slowestWindow],
     ...Object.entries(stats.operations).map(([op, n]) => [`  ${op}`, n] as [string, number]),
     ['worker kills (SIGKILL)', chaos.workerKills],
     ['API kills (SIGKILL, mid-load)', chaos.apiKills],
@@ -186,7 +215,8 @@ function report(stats: LoadStats, faults: Record<string, number>, result: AuditR
     ['injected faults: hang', faults.hang ?? 0],
     ['client retries (same key, other API)', stats.retries],
     ['connection errors seen', stats.connectionErrors],
-    ['5xx seen', stats.serverErrors],
+    ['5xx seen (retried)', stats.serverErrors],
+    ['  of which 500 internal_error', stats.internalErrors],
     ['calls given up', stats.gaveUp],
     ['characters audited', result.characters],
     ['failed (with error_message and refund)', result.failed],
@@ -234,18 +264,20 @@ try {
   const tenancy = new Tenancy({ client: stack.client, taskQueue: 'chaos' });
   const stats = newStats();
   const teams: TeamUnderTest[] = [];
+  const readers: ReaderClient[] = [];
   const secrets = new Map<string, string>();
   for (let i = 0; i < Number(values.teams); i++) {
     const { teamId, apiKey } = await tenancy.createTeam({ name: `chaos ${i}`, credits: GRANT });
     secrets.set(teamId, await registerEndpoint(stack.apiUrls[0]!, teamId, apiKey));
-    const clients = Array.from({ length: clientsPerTeam }, () => new VirtualClient(teamId, apiKey, stack.apiUrls, stats));
+    const clients = Array.from({ length: clientsPerTeam }, () => new VirtualClient(teamId, apiKey, stack.apiUrls, stats, values.poll));
     teams.push({ teamId, apiKey, granted: GRANT, clients });
+    for (let r = 0; r < Number(values.readers); r++) readers.push(new ReaderClient(apiKey, stack.apiUrls, stats));
   }
   const startedAt = Date.now();
   const running = () => Date.now() - startedAt < durationMs;
   const drainDeadline = () => startedAt + durationMs + 120_000;
-  say(`load and faults for ${minutes} min: ${teams.length} teams × ${clientsPerTeam} clients, 2 workers, 2 APIs`);
-  await Promise.all([injectFaults(stack, running, startedAt, durationMs), ...teams.flatMap((t) => t.clients.map((c) => c.run(running, drainDeadline)))]);
+  say(`load and faults for ${minutes} min: ${teams.length} teams × ${clientsPerTeam} writing + ${values.readers} reading clients, 2 workers, 2 APIs`);
+  await Promise.all([injectFaults(stack, running, startedAt, durationMs), ...teams.flatMap((t) => t.clients.map((c) => c.run(running, drainDeadline))), ...readers.map((r) => r.run(running, drainDeadline))]);
   say('load stopped; every process back up; auditing');
   await Promise.all(stack.apiUrls.map((url) => stack.waitReady(url)));
   const expected = new ExpectedEvents();

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { BlobStore, StoredBlob } from './store.js';
-import { isValidBlobKey } from './store.js';
+import { BlobStoreUnavailableError, isValidBlobKey } from './store.js';
 
 export interface S3BlobStoreOptions {
   bucket: string;
@@ -23,6 +23,20 @@ export interface S3BlobStoreOptions {
   /** Unset: the SDK's default credential chain. */
   credentials?: { accessKeyId: string; secretAccessKey: string };
   forcePathStyle: boolean;
+}
+
+/** A refused connection, a timeout, a 5xx: the server's trouble, not the request's (a 4xx). */
+function unavailable(err: unknown): boolean {
+  return !(err instanceof S3ServiceException) || (err.$metadata.httpStatusCode ?? 500) >= 500;
+}
+
+/** The call's result, with the store's own trouble as BlobStoreUnavailableError. */
+async function reaching<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (err) {
+    throw unavailable(err) ? new BlobStoreUnavailableError(err) : err;
+  }
 }
 
 /** DeleteObjects takes at most this many keys per call. */
@@ -53,7 +67,7 @@ export class S3BlobStore implements BlobStore {
   }
 
   /** A GET URL for `key` that the store itself honours for `expiresInSeconds`, signed locally (no request). */
-  presignGet(key: string, expiresInSeconds: number): Promise<string> {
+  async presignGet(key: string, expiresInSeconds: number): Promise<string> {
     if (!isValidBlobKey(key)) throw new Error(`invalid blob key: ${key}`);
     return getSignedUrl(this.presigner, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn: expiresInSeconds });
   }
@@ -74,13 +88,13 @@ export class S3BlobStore implements BlobStore {
   async put(key: string, bytes: Buffer, contentType: string): Promise<void> {
     if (!isValidBlobKey(key)) throw new Error(`invalid blob key: ${key}`);
     // One PUT is atomic in S3: a reader sees the old object or the new one, never half.
-    await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes, ContentType: contentType, ContentLength: bytes.length }));
+    await reaching(this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes, ContentType: contentType, ContentLength: bytes.length })));
   }
 
   async get(key: string): Promise<StoredBlob | null> {
     if (!isValidBlobKey(key)) return null;
     try {
-      const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const object = await reaching(this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key })));
       // In Node the body is the HTTP response itself: bytes stream through, never buffered whole.
       return { contentType: object.ContentType ?? 'application/octet-stream', size: object.ContentLength ?? 0, body: object.Body as Readable };
     } catch (err) {
@@ -93,7 +107,7 @@ export class S3BlobStore implements BlobStore {
     for (const key of keys) if (!isValidBlobKey(key)) throw new Error(`invalid blob key: ${key}`);
     for (let start = 0; start < keys.length; start += DELETE_BATCH) {
       const batch = keys.slice(start, start + DELETE_BATCH);
-      const result = await this.s3.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }));
+      const result = await reaching(this.s3.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } })));
       // A missing key is not an error in S3 (deleting is idempotent); anything reported here is.
       const failed = result.Errors ?? [];
       if (failed.length > 0) throw new Error(`deleting ${failed.length} blobs failed: ${failed.map((e) => `${e.Key}: ${e.Code}`).join(', ')}`);

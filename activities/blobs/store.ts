@@ -23,3 +23,14 @@ const KEY_PATTERN = /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_.-]+)*$/;
 export function isValidBlobKey(key: string): boolean {
   return key.length <= 512 && KEY_PATTERN.test(key) && !key.split('/').some((part) => part === '..' || part === '.');
 }
+
+/**
+ * The store could not be reached or failed on its side (a connection refused, a 5xx): nothing is
+ * wrong with the request, and the same call may succeed shortly. The API answers 503; activities retry.
+ */
+export class BlobStoreUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super(`the blob store is unavailable: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    this.name = 'BlobStoreUnavailableError';
+  }
+}

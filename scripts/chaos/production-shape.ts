@@ -3,6 +3,8 @@
  * server on it (not the dev server), and the S3 server holding the blobs. Each can be crashed and
  * brought back, as the chaos run's faults do; the workers and APIs share nothing else but Redis.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type S3Server, startS3Server } from '../s3/versitygw.js';
@@ -24,7 +26,10 @@ export interface ProductionShape {
 }
 
 export async function startProductionShape(runDir: string, say: (line: string) => void): Promise<ProductionShape> {
-  const postgres: PostgresServer = await startPostgresServer(join(runDir, 'postgres'), await freePort(), say);
+  // Its own temporary folder: the run's folder is root's alone, and PostgreSQL runs as `postgres`.
+  const postgresDir = mkdtempSync(join(tmpdir(), 'aurous-chaos-postgres-'));
+  say(`[postgres] its folder and log: ${postgresDir}`);
+  const postgres: PostgresServer = await startPostgresServer(postgresDir, await freePort(), say);
   const temporal: PostgresTemporal = await startPostgresTemporal({
     say,
     postgres: { host: postgres.host, port: postgres.port, user: postgres.user, password: '' },
@@ -54,6 +59,7 @@ export async function startProductionShape(runDir: string, say: (line: string) =
       await temporal.stop({ keepLogs: true });
       await s3.stop();
       await postgres.stop();
+      rmSync(postgresDir, { recursive: true, force: true });
     },
   };
 }

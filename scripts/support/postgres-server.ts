@@ -47,7 +47,10 @@ function accepting(port: number): Promise<boolean> {
   });
 }
 
-/** Initialises a cluster in `dir` (once) and starts it on `port` of 127.0.0.1. */
+/**
+ * Initialises a cluster in `dir` (once) and starts it on `port` of 127.0.0.1. As root, `dir` is
+ * handed to the `postgres` user, who must be able to reach it (not under a folder only root enters).
+ */
 export async function startPostgresServer(dir: string, port: number, say: (line: string) => void): Promise<PostgresServer> {
   const bin = binDir();
   const owner = runAs();
@@ -56,7 +59,11 @@ export async function startPostgresServer(dir: string, port: number, say: (line:
   if (owner) chownSync(dir, owner.uid, owner.gid);
   if (!existsSync(join(data, 'PG_VERSION'))) {
     say(`[postgres] initdb ${data}`);
-    execFileSync(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8'], { stdio: 'ignore', ...owner });
+    try {
+      execFileSync(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8'], { stdio: 'pipe', ...owner });
+    } catch (err) {
+      throw new Error(`initdb ${data} failed: ${String((err as { stderr?: Buffer }).stderr ?? err)}`);
+    }
   }
   const log = createWriteStream(join(dir, 'postgres.log'), { flags: 'a' });
   let child: ChildProcess;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { FilesystemBlobStore } from '../../activities/blobs/filesystem.js';
 import { blobStoreFromConfig } from '../../activities/blobs/from-config.js';
 import type { S3BlobStore } from '../../activities/blobs/s3.js';
+import { BlobStoreUnavailableError } from '../../activities/blobs/store.js';
 import { loadConfig } from '../../platform/config.js';
 import { type S3Server, startS3Server } from '../../scripts/s3/versitygw.js';
 import { blobStoreContract } from '../support/blob-store-contract.js';
@@ -56,6 +57,21 @@ describe('s3 presigned GET URLs (versitygw)', () => {
     assert.equal((await fetch(other)).status, 403, 'a signature opens one key');
     await sleep(3_000);
     assert.equal((await fetch(url)).status, 403, 'expired');
+  });
+
+  test('while the server is down, calls fail as BlobStoreUnavailableError (retryable), and work again once it is back', async () => {
+    await store.put('outage/a.png', Buffer.from('before'), 'image/png');
+    await server.kill('SIGKILL');
+    try {
+      await assert.rejects(() => store.get('outage/a.png'), BlobStoreUnavailableError);
+      await assert.rejects(() => store.put('outage/b.png', Buffer.from('during'), 'image/png'), BlobStoreUnavailableError);
+    } finally {
+      await server.restart();
+    }
+    const blob = await store.get('outage/a.png');
+    assert.ok(blob);
+    blob.body.resume();
+    assert.equal(await store.get('outage/never.png'), null, 'a missing key is still null, not unavailable');
   });
 
   test('a key that could never be stored is refused before signing', async () => {

@@ -27,3 +27,21 @@ test('one minute of kills, restarts and inference faults: characters, image gene
     assert.equal(result.table[measure], 0, measure);
   }
 });
+
+test('production shape, one minute: Temporal server on PostgreSQL, S3 store, Redis; PostgreSQL and S3 SIGKILLed too; nothing lost, stuck or charged wrongly, no 500', () => {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/chaos.ts', '--shape', 'production', '--poll', '--minutes', '1', '--label', 'ci-production'], { encoding: 'utf8', timeout: 10 * 60_000 });
+  console.log(run.stdout.split('\n').slice(-45).join('\n'));
+  assert.equal(run.status, 0, run.stderr.slice(-2000));
+  const result = JSON.parse(readFileSync('results/chaos-ci-production.json', 'utf8'));
+  assert.equal(result.passed, true);
+  assert.match(result.table.shape, /PostgreSQL, S3/);
+  assert.ok(result.table['PostgreSQL restarts (SIGKILL)'] >= 2);
+  assert.ok(result.table['S3 server restarts (SIGKILL)'] >= 3);
+  assert.ok(result.table['Temporal restarts'] >= 1);
+  assert.ok(result.table['worker kills (SIGKILL)'] >= 3);
+  assert.equal(result.table['  of which 500 internal_error'], 0);
+  assert.ok(result.table['image outputs delivered (readable PNG)'] >= 5);
+  for (const measure of ['lost', 'stuck in synthesizing', 'double-charged (credits)', 'under-charged (credits)', 'images unreadable', 'generations lost', 'generations not finished', 'image outputs unreadable', 'webhook events lost']) {
+    assert.equal(result.table[measure], 0, measure);
+  }
+});

@@ -136,6 +136,22 @@ describe('API and worker on separate hosts', { skip }, () => {
     }
   });
 
+  test('the S3 server down: a file URL answers 503 backend_unavailable, never 500, and serves again once it is back', async () => {
+    const api = await team(5);
+    const created = await api.post('/v1/characters', { name: 'Outage', generate: true });
+    const reviewing = await api.settled(created.body.id, 60_000);
+    const url = reviewing.refs[0].url as string;
+    await s3!.kill('SIGKILL');
+    try {
+      const during = await fetch(url);
+      assert.equal(during.status, 503);
+      assert.equal(((await during.json()) as { error: { code: string } }).error.code, 'backend_unavailable');
+    } finally {
+      await s3!.restart();
+    }
+    assert.equal((await sharp(await fetchBytes(url)).metadata()).format, 'png');
+  });
+
   test('no image bytes were written to either host’s folder: they live in the bucket only', async () => {
     for (const dir of hostDirs) {
       const files = (await readdir(dir, { recursive: true })).map(String);
