@@ -47,6 +47,8 @@ export interface AppDeps {
   fileUrlTtlSeconds: number;
   /** File URLs in responses; this API's own signed ones by default (see file-links.ts). */
   fileLinks?: FileLinks;
+  /** Where those files are served from when not this API (`fileLinks.foreignOrigin()`), for the console's CSP. */
+  fileOrigin?: string;
   /** Absolute base of file URLs; without it, the request's own host is used. */
   publicUrl?: string;
   log: Logger;
@@ -82,7 +84,7 @@ export function createApp(deps: AppDeps): ApiApp {
   app.use(metrics.middleware);
   app.get('/openapi.json', openApiRoute);
   app.get('/docs', docsRoute);
-  app.use(consoleRoutes({ publicUrl: deps.publicUrl }));
+  app.use(consoleRoutes({ publicUrl: deps.publicUrl, fileOrigin: deps.fileOrigin }));
   app.use(methodNotAllowed);
   app.use(healthRoutes({ connection: deps.connection, namespace: deps.namespace, taskQueue: deps.taskQueue }));
   app.use(checkVersionHeader);

@@ -12,14 +12,20 @@ import { UrlSigner } from './signing.js';
 export interface FileLinks {
   /** An absolute URL that serves `key` for the configured time; `baseUrl` is this API's. */
   link(key: string, baseUrl: string): Promise<string>;
+  /** The origin the files come from when it is not this API's (the console's CSP must allow it). */
+  foreignOrigin(): Promise<string | undefined>;
 }
 
 export function apiFileLinks(signer: UrlSigner): FileLinks {
-  return { link: async (key, baseUrl) => `${baseUrl}${signer.sign(key)}` };
+  return { link: async (key, baseUrl) => `${baseUrl}${signer.sign(key)}`, foreignOrigin: async () => undefined };
 }
 
 export function presignedFileLinks(store: S3BlobStore, ttlSeconds: number): FileLinks {
-  return { link: (key) => store.presignGet(key, ttlSeconds) };
+  return {
+    link: (key) => store.presignGet(key, ttlSeconds),
+    // Signing is local: a probe key shows the host clients are sent to (path or virtual-hosted style).
+    foreignOrigin: async () => new URL(await store.presignGet('origin-probe', 60)).origin,
+  };
 }
 
 type FileLinkConfig = Pick<Config, 'fileUrlSecret' | 'FILE_URL_TTL_SECONDS' | 'S3_PRESIGNED_URLS'>;

@@ -28,12 +28,14 @@ export async function startApiProcess(options: ApiProcessOptions = {}): Promise<
     config.RATE_LIMIT_STORE === 'redis' ? new RedisBucketStore(new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1 })) : new MemoryBucketStore();
   const metrics = new ApiMetrics();
   const blobs = blobStoreFromConfig(config);
+  const fileLinks = fileLinksFromConfig(config, blobs);
   const app = createApp({
     client,
     connection,
     tenancy: new Tenancy({ client, taskQueue: config.TEMPORAL_TASK_QUEUE }),
     blobs,
-    fileLinks: fileLinksFromConfig(config, blobs),
+    fileLinks,
+    fileOrigin: await fileLinks.foreignOrigin(),
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     fileUrlSecret: config.fileUrlSecret,

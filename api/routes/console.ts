@@ -45,15 +45,16 @@ function contractModule(): Asset {
 
 /**
  * No inline script or style, nothing from another origin: the key typed into this page can only
- * go to this API. Images come from signed URLs of this API, or of PUBLIC_URL when set.
+ * go to this API. Images come from signed URLs of this API, or of PUBLIC_URL when set, or from the
+ * S3 store's presigned URLs (S3_PRESIGNED_URLS): images only, the key never goes there.
  */
-function contentSecurityPolicy(publicUrl?: string): string {
+function contentSecurityPolicy(publicUrl?: string, fileOrigin?: string): string {
   const own = publicUrl ? `'self' ${new URL(publicUrl).origin}` : "'self'";
   return [
     "default-src 'none'",
     "script-src 'self'",
     "style-src 'self'",
-    `img-src ${own} blob:`,
+    `img-src ${own}${fileOrigin ? ` ${fileOrigin}` : ''} blob:`,
     `connect-src ${own}`,
     "base-uri 'none'",
     "form-action 'none'",
@@ -61,14 +62,14 @@ function contentSecurityPolicy(publicUrl?: string): string {
   ].join('; ');
 }
 
-export function consoleRoutes(options: { publicUrl?: string } = {}): Router {
+export function consoleRoutes(options: { publicUrl?: string; fileOrigin?: string } = {}): Router {
   const assets = loadAssets();
   assets.set('contract.js', contractModule());
   const hash = createHash('sha256');
   for (const [path, { bytes }] of [...assets].sort(([a], [b]) => a.localeCompare(b))) hash.update(path).update(bytes);
   const version = hash.digest('hex').slice(0, 12);
   const index = readFileSync(join(ROOT, 'index.html'), 'utf8').replaceAll('{{ASSETS}}', `/console/${version}`);
-  const csp = contentSecurityPolicy(options.publicUrl);
+  const csp = contentSecurityPolicy(options.publicUrl, options.fileOrigin);
 
   const secure = (res: Response) =>
     res.set({ 'Content-Security-Policy': csp, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'X-Frame-Options': 'DENY' });

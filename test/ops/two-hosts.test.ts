@@ -131,6 +131,10 @@ describe('API and worker on separate hosts', { skip }, () => {
       const [first, second] = reviewing.refs.map((r: { url: string }) => new URL(r.url));
       const forged = `${second.origin}${second.pathname}${first.search}`;
       assert.equal((await fetch(forged)).status, 403);
+      // The console may show them: its CSP lets images (only) come from the store.
+      const csp = (await fetch(`${presigning.url}/console`)).headers.get('content-security-policy') ?? '';
+      assert.match(csp, new RegExp(`img-src 'self' ${s3!.endpoint.replace(/[.]/g, '\\.')} blob:`), csp);
+      assert.match(csp, /connect-src 'self';/, csp);
     } finally {
       await presigning.stop();
     }
