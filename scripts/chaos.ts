@@ -31,6 +31,7 @@ import { type LoadStats, ReaderClient, VirtualClient, newStats, rates } from './
 import { type ProductionShape, startProductionShape } from './chaos/production-shape.js';
 import { uniformRateLimitsJson } from '../api/rate-limit/buckets.js';
 import { Receiver } from '../test/support/receiver.js';
+import { verifyStandard } from '../test/support/webhook-verify.js';
 import { ExpectedEvents, type WebhookAuditResult, auditWebhooks } from './chaos/audit-webhooks.js';
 
 const { values } = parseArgs({
@@ -63,6 +64,12 @@ const GRANT = 1_000_000;
 // both. A fixed cycle rather than dice, so even a short run's few dozen attempts meet both faults.
 const receiver = new Receiver();
 let deliveriesSeen = 0;
+// Each delivery is verified as it arrives, with its team's secret once that is known.
+const secretsByTeam = new Map<string, string>();
+receiver.verify = (delivery) => {
+  const secret = secretsByTeam.get(new URL(delivery.path, 'http://receiver').searchParams.get('team') ?? '');
+  return secret ? { payload: verifyStandard(secret, delivery.body, delivery.headers) } : undefined;
+};
 receiver.answer = () => {
   const n = deliveriesSeen++;
   return n % 20 === 3 ? 'hang' : n % 7 === 1 ? 503 : 200;
@@ -265,7 +272,7 @@ try {
   const stats = newStats();
   const teams: TeamUnderTest[] = [];
   const readers: ReaderClient[] = [];
-  const secrets = new Map<string, string>();
+  const secrets = secretsByTeam;
   for (let i = 0; i < Number(values.teams); i++) {
     const { teamId, apiKey } = await tenancy.createTeam({ name: `chaos ${i}`, credits: GRANT });
     secrets.set(teamId, await registerEndpoint(stack.apiUrls[0]!, teamId, apiKey));

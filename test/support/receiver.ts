@@ -10,6 +10,8 @@ export interface ReceivedDelivery {
   path: string;
   /** What it answered; null when it hung past the sender's deadline. */
   status: number | null;
+  /** What `verify` made of it on arrival: the verified payload, or why it was refused. */
+  verified?: { payload: unknown } | { error: string };
 }
 
 /** A status to answer, or `hang`: hold the request open for `hangMs` (longer than the sender waits). */
@@ -22,6 +24,11 @@ export class Receiver {
   /** Decides each answer when set (the chaos run's flaky receiver); otherwise `status`. */
   answer: (() => Answer) | null = null;
   hangMs = 12_000;
+  /**
+   * Verifies each delivery as it arrives, as a real receiver does (signature timestamps are only
+   * accepted within minutes of their sending); returns undefined when it cannot tell yet.
+   */
+  verify: ((delivery: ReceivedDelivery) => { payload: unknown } | undefined) | null = null;
   private server: Server | null = null;
   private port = 0;
 
@@ -36,7 +43,13 @@ export class Receiver {
       req.on('end', () => {
         const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
         const answer = this.answer?.() ?? this.status;
-        this.received.push({ headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now(), path: req.url ?? '', status: answer === 'hang' ? null : answer });
+        const delivery: ReceivedDelivery = { headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now(), path: req.url ?? '', status: answer === 'hang' ? null : answer };
+        try {
+          delivery.verified = this.verify?.(delivery);
+        } catch (err) {
+          delivery.verified = { error: (err as Error).message };
+        }
+        this.received.push(delivery);
         if (answer === 'hang') setTimeout(() => res.writeHead(200).end('late'), this.hangMs).unref();
         else res.writeHead(answer).end('ok');
       });
