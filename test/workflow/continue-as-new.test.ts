@@ -1,5 +1,6 @@
 /** A character touched many times continues-as-new and loses nothing. */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { regenerateRef } from '../../domain/messages.js';
 import { useStack } from '../support/stack.js';
@@ -12,13 +13,28 @@ async function runsOf(id: string): Promise<number> {
   return runs;
 }
 
+/**
+ * A PATCH as a careful client sends it: a 503 is retried with the same Idempotency-Key (the
+ * contract's advice). Under load one PATCH racing a continue-as-new once answered 503 (CI on
+ * PostgreSQL); the retry must still apply it exactly once, which the final name and attributes check.
+ */
+async function patchWithRetry(api: Awaited<ReturnType<typeof stack.team>>['api'], id: string, body: unknown) {
+  const key = `cas-${randomUUID()}`;
+  let answer = await api.request('PATCH', `/v1/characters/${id}`, body, { 'Idempotency-Key': key });
+  for (let attempt = 0; answer.status === 503 && attempt < 5; attempt++) {
+    await new Promise((r) => setTimeout(r, 500));
+    answer = await api.request('PATCH', `/v1/characters/${id}`, body, { 'Idempotency-Key': key });
+  }
+  return answer;
+}
+
 test('state, refs, credits and the list survive several continue-as-new', async () => {
   const { api } = await stack.team(20);
   const created = await api.post('/v1/characters', { name: 'Long-lived', generate: true, attributes: { hair_color: 'black' } });
   const id = created.body.id;
   const first = await api.settled(id);
   for (let i = 0; i < 25; i++) {
-    const patched = await api.patch(`/v1/characters/${id}`, { name: `Name ${i}` });
+    const patched = await patchWithRetry(api, id, { name: `Name ${i}` });
     assert.equal(patched.status, 200, patched.text);
   }
   await api.post(`/v1/characters/${id}/refs/regenerate`, { pose: 'front' });
@@ -26,7 +42,7 @@ test('state, refs, credits and the list survive several continue-as-new', async 
   assert.equal(regenerated.status, 'reviewing');
   const saved = await api.post(`/v1/characters/${id}/save`);
   assert.equal(saved.status, 200);
-  for (let i = 0; i < 10; i++) await api.patch(`/v1/characters/${id}`, { attributes: { hair_color: 'black', age: i } });
+  for (let i = 0; i < 10; i++) assert.equal((await patchWithRetry(api, id, { attributes: { hair_color: 'black', age: i } })).status, 200);
 
   const deadline = Date.now() + 5000;
   while ((await runsOf(id)) < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));

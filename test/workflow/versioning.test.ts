@@ -60,8 +60,18 @@ async function setCurrent(stack: TestStack, version: WorkerDeploymentVersion): P
     await sleep(100);
   }
   const cli = await ensureTemporalCli();
-  await promisify(execFile)(cli, ['worker', 'deployment', 'set-current-version', '--address', stack.env.address, '--namespace', stack.env.namespace ?? 'default',
-    '--deployment-name', version.deploymentName, '--build-id', version.buildId, '--yes']);
+  // The server refuses while the new build has not yet polled every task queue the current one
+  // serves (its workflow and activity pollers register one after the other): try again, as an operator would.
+  for (let i = 0; ; i++) {
+    try {
+      await promisify(execFile)(cli, ['worker', 'deployment', 'set-current-version', '--address', stack.env.address, '--namespace', stack.env.namespace ?? 'default',
+        '--deployment-name', version.deploymentName, '--build-id', version.buildId, '--yes']);
+      break;
+    } catch (err) {
+      if (i > 50 || !/missing active task queues/.test(String((err as { stderr?: string }).stderr))) throw err;
+      await sleep(200);
+    }
+  }
   for (let i = 0; ; i++) {
     const info = await routing(stack.env.client);
     const done = info?.routingConfig?.currentDeploymentVersion?.buildId === version.buildId && info.routingConfigUpdateState !== 1; // 1: IN_PROGRESS
